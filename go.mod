@@ -1,0 +1,3 @@
+module karta
+
+go 1.26
