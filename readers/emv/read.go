@@ -162,10 +162,7 @@ func (f *flow) readApp(ctx context.Context, app Application) (Identity, error) {
 		}
 	}
 	if c.pan == nil {
-		if recErr != nil {
-			return Identity{}, fmt.Errorf("%w: %w", ErrNoPAN, recErr)
-		}
-		return Identity{}, ErrNoPAN
+		return Identity{}, cmpErr(recErr, ErrNoPAN)
 	}
 	return f.identity(app, &c), nil
 }
@@ -235,14 +232,24 @@ type ReadError struct {
 }
 
 func (e *ReadError) Error() string {
-	parts := make([]string, 0, len(e.Apps))
+	var parts []string
+	absent := 0
 	for _, a := range e.Apps {
-		parts = append(parts, strings.TrimPrefix(a.Error(), "emv: "))
+		var se *StatusError
+		if errors.As(a, &se) && se.Command == "SELECT" && se.SW == 0x6A82 {
+			absent++ // probing a known AID the card does not have
+			continue
+		}
+		parts = append(parts, strings.ReplaceAll(a.Error(), "emv: ", ""))
 	}
-	if len(parts) == 0 {
-		return e.Kind.Error()
+	msg := e.Kind.Error()
+	if len(parts) > 0 {
+		msg += ": " + strings.Join(parts, "; ")
 	}
-	return e.Kind.Error() + ": " + strings.Join(parts, "; ")
+	if absent > 0 {
+		msg += fmt.Sprintf(" (%d AIDs tried that the card does not have)", absent)
+	}
+	return msg
 }
 
 func (e *ReadError) Unwrap() []error { return append([]error{e.Kind}, e.Apps...) }

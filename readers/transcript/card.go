@@ -1,0 +1,152 @@
+package transcript
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"sync"
+
+	"karta/readers"
+)
+
+// Card is a readers.Card that answers from a transcript (see the package
+// documentation for the matching rules). It is safe for concurrent use.
+type Card struct {
+	// RemoveAfter makes the card leave the field once this many APDUs have
+	// been answered: the next Transmit fails with an error wrapping
+	// readers.ErrCardRemoved. 0 means never. Set it before the first Transmit.
+	RemoveAfter int
+
+	mu        sync.Mutex
+	exchanges []Exchange
+	used      []bool
+	nused     int
+	transmits int
+	removed   bool
+	closed    bool
+	gone      chan struct{} // closed on Remove or Close
+}
+
+var _ readers.Card = (*Card)(nil)
+
+// NewCard returns a card that answers from a copy of t; a nil t answers
+// nothing but 6A82 and 6D00.
+func NewCard(t *Transcript) *Card {
+	if t == nil {
+		t = &Transcript{}
+	}
+	return &Card{
+		exchanges: cloneExchanges(t.Exchanges),
+		used:      make([]bool, len(t.Exchanges)),
+		gone:      make(chan struct{}),
+	}
+}
+
+// Transmit answers command with the response of the first unused matching
+// exchange, or with 6A82 (SELECT) or 6D00 when none matches.
+func (c *Card) Transmit(ctx context.Context, command []byte) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.usableLocked(); err != nil {
+		return nil, err
+	}
+	c.transmits++
+	if c.RemoveAfter > 0 && c.transmits >= c.RemoveAfter {
+		c.removeLocked()
+	}
+	return c.answerLocked(command), nil
+}
+
+func (c *Card) usableLocked() error {
+	switch {
+	case c.closed:
+		return readers.ErrClosed
+	case c.removed:
+		return fmt.Errorf("transcript: card left the field after %d commands: %w",
+			c.transmits, readers.ErrCardRemoved)
+	}
+	return nil
+}
+
+// answerLocked uses up the first unused exchange that matches command.
+func (c *Card) answerLocked(command []byte) []byte {
+	for i := range c.exchanges {
+		if !c.used[i] && c.exchanges[i].Answered() && c.exchanges[i].matches(command) {
+			c.used[i] = true
+			c.nused++
+			return bytes.Clone(c.exchanges[i].Response)
+		}
+	}
+	return unmatched(command)
+}
+
+// Remove takes the card out of the field: Transmit fails with
+// readers.ErrCardRemoved and WaitRemoved returns nil. A replayed card never
+// leaves by itself, except through RemoveAfter.
+func (c *Card) Remove() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.removeLocked()
+}
+
+func (c *Card) removeLocked() {
+	if !c.removed {
+		c.removed = true
+		c.releaseLocked()
+	}
+}
+
+// WaitRemoved returns nil once the card is removed or closed, and ctx.Err()
+// if ctx ends first.
+func (c *Card) WaitRemoved(ctx context.Context) error {
+	select {
+	case <-c.gone:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Close releases the card; later Transmits return readers.ErrClosed. It is
+// idempotent.
+func (c *Card) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.closed {
+		c.closed = true
+		c.releaseLocked()
+	}
+	return nil
+}
+
+func (c *Card) releaseLocked() {
+	select {
+	case <-c.gone:
+	default:
+		close(c.gone)
+	}
+}
+
+// Used returns how many exchanges have answered a command.
+func (c *Card) Used() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.nused
+}
+
+// Unused returns copies of the exchanges no command has used yet, in
+// transcript order: what a reader did not ask for.
+func (c *Card) Unused() []Exchange {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []Exchange
+	for i, e := range c.exchanges {
+		if !c.used[i] {
+			out = append(out, e)
+		}
+	}
+	return cloneExchanges(out)
+}
