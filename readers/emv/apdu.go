@@ -75,6 +75,9 @@ func (s *session) Exchange(ctx context.Context, c Command) (Response, error) {
 		}
 		var more Response
 		more, err = s.transmit(ctx, Command{Name: "GET RESPONSE", INS: 0xC0, Le: byte(r.SW)})
+		if err == nil && !more.OK() && more.SW>>8 != 0x61 {
+			return Response{}, &StatusError{Command: c.Name + " then GET RESPONSE", SW: more.SW}
+		}
 		more.Data = append(r.Data, more.Data...)
 		r = more
 	}

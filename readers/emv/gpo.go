@@ -45,7 +45,8 @@ func (g StandardGPO) ProcessingOptions(ctx context.Context, x Exchanger, app App
 }
 
 // ParseProcessing decodes a GPO answer in format 1 (80: AIP then AFL) or
-// format 2 (77: tagged objects).
+// format 2 (77: tagged objects). Some cards answer with a record template
+// (70) holding track data; it is read like format 2.
 func ParseProcessing(data []byte) (Processing, error) {
 	objs, err := Parse(data)
 	if err != nil {
@@ -61,10 +62,10 @@ func ParseProcessing(data []byte) (Processing, error) {
 		}
 		afl, err := parseAFL(top.Value[2:])
 		return Processing{AIP: top.Value[:2], AFL: afl}, err
-	case TagGPOFormat2:
+	case TagGPOFormat2, TagRecord: // 70: track data straight away (Interac Flash)
 		return format2(top.Children)
 	default:
-		return Processing{}, malformed("GPO answer starts with tag %s, not 80 or 77", top.Tag)
+		return Processing{}, malformed("GPO answer starts with tag %s, not 80, 77 or 70", top.Tag)
 	}
 }
 

@@ -38,10 +38,7 @@ const minPAN, maxPAN = 12, 19
 // separator nibble D (track 2). It returns the digits and where it stopped.
 func nibbles(b []byte, stop byte) (digits []byte, at int) {
 	for i := 0; i < 2*len(b); i++ {
-		n := b[i/2] >> 4
-		if i%2 == 1 {
-			n = b[i/2] & 0x0F
-		}
+		n := nibble(b, i)
 		if n == stop || n == 0x0F {
 			return digits, i
 		}
@@ -56,9 +53,15 @@ func panFromBCD(v []byte) (pan, error) {
 	return checkPAN(d, "5A")
 }
 
-// track2 decodes tags 57 and 9F6B: PAN 'D' YYMM service code ... 'F'.
+// track2 decodes tags 57 and 9F6B: PAN 'D' YYMM service code ... 'F'. The
+// expiry is empty when the date after the separator is not a valid YYMM:
+// the number still identifies the card.
 func track2(v []byte, tag Tag) (pan, string, error) {
 	d, at := nibbles(v, 0x0D)
+	if at >= 2*len(v) || nibble(v, at) != 0x0D {
+		pan(d).wipe()
+		return nil, "", malformed("track 2 in tag %s has no separator", tag)
+	}
 	p, err := checkPAN(d, tag.String())
 	if err != nil {
 		return nil, "", err
@@ -66,10 +69,16 @@ func track2(v []byte, tag Tag) (pan, string, error) {
 	rest, _ := nibbles(v, 0x0F)
 	defer pan(rest).wipe()
 	if len(rest) < at+5 || !isDigits(rest[at+1:at+5]) || !validMonth(rest[at+3:at+5]) {
-		p.wipe()
-		return nil, "", malformed("track 2 in tag %s has no separator and expiry", tag)
+		return p, "", nil
 	}
 	return p, string(rest[at+1 : at+5]), nil // YYMM
+}
+
+func nibble(b []byte, i int) byte {
+	if i%2 == 0 {
+		return b[i/2] >> 4
+	}
+	return b[i/2] & 0x0F
 }
 
 func checkPAN(d []byte, tag string) (pan, error) {

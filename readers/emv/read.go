@@ -105,7 +105,7 @@ func (f *flow) fastPath(ctx context.Context) (Identity, error, bool) {
 			return id, err, true
 		}
 		var se *StatusError
-		if errors.As(err, &se) && se.Command == "SELECT" {
+		if errors.As(err, &se) && strings.HasPrefix(se.Command, "SELECT") {
 			break
 		}
 	}
@@ -176,7 +176,8 @@ func (f *flow) readRecord(ctx context.Context, sfi, rec byte, c *collector) erro
 	if err != nil {
 		return fmt.Errorf("record %d of SFI %d: %w", rec, sfi, err)
 	}
-	if len(objs) == 0 || objs[0].Tag != TagRecord {
+	// The template is 70; some cards use 77 (seen on a CB + Mastercard card).
+	if len(objs) == 0 || objs[0].Tag != TagRecord && objs[0].Tag != TagGPOFormat2 {
 		return malformed("record %d of SFI %d is not a 70 template", rec, sfi)
 	}
 	return c.add(objs[0].Children)

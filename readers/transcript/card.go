@@ -74,13 +74,35 @@ func (c *Card) usableLocked() error {
 // answerLocked uses up the first unused exchange that matches command.
 func (c *Card) answerLocked(command []byte) []byte {
 	for i := range c.exchanges {
-		if !c.used[i] && c.exchanges[i].Answered() && c.exchanges[i].matches(command) {
+		if c.answerableLocked(i) && c.exchanges[i].matches(command) {
 			c.used[i] = true
 			c.nused++
 			return bytes.Clone(c.exchanges[i].Response)
 		}
 	}
 	return unmatched(command)
+}
+
+// answerableLocked reports whether exchange i may answer now: it is unused and
+// answered, and a "C: *" only once the conversation has reached it, that is
+// once the answered exchange recorded just before it has been used. An
+// unrecorded command is the one the terminal sent at that point; without
+// this, a terminal's first unknown command (a probe for another
+// application, say) would take an answer that belongs much later.
+func (c *Card) answerableLocked(i int) bool {
+	e := c.exchanges[i]
+	if c.used[i] || !e.Answered() {
+		return false
+	}
+	if !e.Any {
+		return true
+	}
+	for j := i - 1; j >= 0; j-- {
+		if c.exchanges[j].Answered() {
+			return c.used[j]
+		}
+	}
+	return true
 }
 
 // Remove takes the card out of the field: Transmit fails with

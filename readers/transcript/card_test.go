@@ -84,10 +84,12 @@ func TestCardReplay(t *testing.T) {
 func TestCardAny(t *testing.T) {
 	card := transcript.NewCard(mustParse(t, "C: 00B2010C00\nR: 019000\nC: *\nR: 029000\nC: *\nR: 6A82\n"))
 	for _, step := range []struct{ cmd, want string }{
-		{"00B2010C00", "019000"}, // the exact exchange comes first in the file
-		{"00B2010C00", "029000"}, // then the first C: * takes anything
+		{"00A4040005A00000065800", "6A82"}, // a probe before the C: * is reached
+		{"00B2010C00", "019000"},           // the exact exchange comes first in the file
+		{"00B2010C00", "029000"},           // then the first C: * takes anything
 		{"00A4040002325000", "6A82"},
 		{"00A4040002325000", "6A82"}, // nothing left: unmatched SELECT
+		{"80A8000002830000", "6D00"},
 		{"0084000008", "6D00"},
 	} {
 		if got := transmit(t, card, step.cmd); !strings.EqualFold(hex.EncodeToString(got), step.want) {

@@ -34,6 +34,13 @@
 //     only, since their data carry the date and an unpredictable number.
 //   - GET RESPONSE (INS C0): the INS only.
 //   - anything else: header and data exactly; Le may differ or be absent.
+//   - "C: *" matches any command, but only once the conversation has
+//     reached it: once the answered exchange recorded just before it has
+//     been used (or at once, if it comes first). This refines
+//     shared/transcripts.md, whose words let a terminal's first unknown
+//     command, such as the Mir fast path's SELECT A000000658 on a foreign
+//     card, take an answer recorded for a later step (a GPO, typically):
+//     with it, no reader that probes for Mir could replay those traces.
 //
 // # Recording
 //
