@@ -55,13 +55,14 @@ func NewReader(tok Tokenizer, opts Options) *Reader {
 // Read identifies the card: the Mir fast path first (SELECT A000000658,
 // GPO, READ RECORD until the number and expiry are known), then the card's
 // directory (PPSE, PSE) and the known AIDs. A card taken away mid-read gives
-// an error wrapping readers.ErrCardRemoved and no identity.
+// an error wrapping readers.ErrCardRemoved and no identity: on error only
+// APDUs is set.
 func (r *Reader) Read(ctx context.Context, card readers.Card) (Identity, error) {
 	f := &flow{r: r, s: &session{card: card, log: r.log}, tried: map[string]bool{}}
 	id, err := f.run(ctx)
 	if err != nil {
 		r.log.Debug("emv: read failed", "apdus", f.s.apdus, "err", err)
-		return Identity{}, err
+		return Identity{APDUs: f.s.apdus}, err
 	}
 	id.APDUs = f.s.apdus
 	r.log.Debug("emv: read", "scheme", id.Scheme, "aid", hex.EncodeToString(id.AID), "apdus", id.APDUs, "token", id.Token)
