@@ -16,6 +16,9 @@ import (
 	"karta/readers/transcript"
 )
 
+// now is the clock for expiry checks; tests fix it.
+var now = time.Now
+
 // identityJSON is the --json output of karta emv read.
 type identityJSON struct {
 	Scheme     string `json:"scheme,omitempty"`
@@ -118,7 +121,7 @@ func toJSON(id emv.Identity, err error) any {
 	return identityJSON{
 		Scheme: string(id.Scheme), AID: fmt.Sprintf("%X", id.AID), Label: id.Label,
 		PANMasked: id.PANMasked, PANSource: id.PANSource.String(), Expiry: id.Expiry,
-		Expired: id.Expired(time.Now()), PSN: id.PSN, PARPresent: id.PARPresent,
+		Expired: id.Expired(now()), PSN: id.PSN, PARPresent: id.PARPresent,
 		Token: id.Token, PARToken: id.PARToken, APDUs: id.APDUs,
 	}
 }
@@ -132,7 +135,7 @@ func printIdentity(w io.Writer, id emv.Identity) {
 	switch {
 	case expiry == "":
 		expiry = "unknown"
-	case id.Expired(time.Now()):
+	case id.Expired(now()):
 		expiry += " (EXPIRED)"
 	}
 	fmt.Fprintf(w, "scheme     %s (%s)\n", id.Scheme, mir)
