@@ -98,10 +98,12 @@ func (s *session) transmit(ctx context.Context, c Command) (Response, error) {
 	}
 	n := len(raw) - 2
 	r := Response{Data: raw[:n:n], SW: uint16(raw[n])<<8 | uint16(raw[n+1])}
-	// Never log response data: it may hold the card number.
-	s.log.Debug("emv: exchange", "n", s.apdus, "cmd", c.Name,
-		"header", fmt.Sprintf("%02X%02X%02X%02X", c.CLA, c.INS, c.P1, c.P2),
-		"sw", fmt.Sprintf("%04X", r.SW), "len", n)
+	if s.log.Enabled(ctx, slog.LevelDebug) {
+		// Never log response data: it may hold the card number.
+		s.log.Debug("emv: exchange", "n", s.apdus, "cmd", c.Name,
+			"header", fmt.Sprintf("%02X%02X%02X%02X", c.CLA, c.INS, c.P1, c.P2),
+			"sw", fmt.Sprintf("%04X", r.SW), "len", n)
+	}
 	return r, nil
 }
 

@@ -1,0 +1,57 @@
+# karta — the two commands a newcomer needs are `make run` and `make test`.
+
+GO       ?= go
+BIN      := bin
+FUZZTIME ?= 30s
+# Every fuzz target, as package:Target.
+FUZZ_TARGETS := \
+	./readers/emv:FuzzParse ./readers/emv:FuzzParseDOL \
+	./readers/emv:FuzzParseProcessing ./readers/emv:FuzzRead \
+	./readers/transcript:FuzzParse
+
+.PHONY: all build run test deps lint bench fuzz clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN)/ ./cmd/...
+
+## run: build everything and read a tour of virtual cards.
+run: build
+	@echo "== karta: reading virtual cards (karta-sim demo); tokens use a throwaway key"
+	$(BIN)/karta-sim demo
+	@echo
+	@echo "== karta emv read on a real card transcript (test card numbers, masked):"
+	@if [ -d ../shared/cards/real ]; then \
+		$(BIN)/karta emv read --transcript ../shared/cards/real/ttycc7_visa_dkb.txt 2>/dev/null; \
+	else \
+		$(BIN)/karta emv read --transcript sim/testdata/cards/mir-par.txt 2>/dev/null; \
+	fi
+
+## test: install what the tests need, then run every test.
+test: deps lint
+	$(GO) test -race -count=1 ./...
+
+## deps: install missing system packages (Debian) the tests need.
+deps:
+	@bash scripts/install-deps.sh
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+## bench: every benchmark once, output in bench.txt (figures go to docs/BENCHMARKS.md).
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./... | tee bench.txt
+
+## fuzz: each fuzz target for FUZZTIME (make fuzz FUZZTIME=5m).
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; fn=$${t##*:}; \
+		echo "== fuzz $$pkg $$fn for $(FUZZTIME)"; \
+		$(GO) test $$pkg -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME); \
+	done
+
+clean:
+	rm -rf $(BIN) bench.txt
