@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # One package per line in scripts/debian-packages.txt; '#' starts a comment.
-mapfile -t wanted < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' scripts/debian-packages.txt)
+mapfile -t wanted < <(sed -e 's/#.*//' scripts/debian-packages.txt | awk 'NF { print $1 }')
 
 missing=()
 for p in "${wanted[@]}"; do
