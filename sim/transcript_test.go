@@ -3,18 +3,15 @@ package sim_test
 import (
 	"bytes"
 	"context"
-	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"karta/internal/golden"
 	"karta/readers/emv"
 	"karta/readers/transcript"
 	"karta/sim"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/cards/*.txt")
 
 // fixedReader reads with a terminal whose date and unpredictable number
 // never change, so that transcripts are stable golden files.
@@ -36,18 +33,7 @@ func TestTranscripts(t *testing.T) {
 				t.Fatal(err)
 			}
 			path := filepath.Join("testdata", "cards", c.Name+".txt")
-			if *update {
-				if err := os.WriteFile(path, got.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (go test -update writes it)", err)
-			}
-			if !bytes.Equal(got.Bytes(), want) {
-				t.Errorf("transcript differs from %s:\n%s", path, got.String())
-			}
+			golden.Check(t, path, got.Bytes())
 			replayGolden(t, c, path)
 		})
 	}

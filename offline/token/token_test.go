@@ -3,17 +3,15 @@ package token_test
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"karta/internal/golden"
 	"karta/offline/token"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 func testKey(t *testing.T, id string) *token.Key {
 	t.Helper()
@@ -33,19 +31,7 @@ func TestVectors(t *testing.T) {
 		fmt.Fprintf(&b, "pan %s\n", k.PANToken([]byte(pan)))
 	}
 	fmt.Fprintf(&b, "par %s\n", k.PARToken([]byte("V0010013022295123456789012345")))
-	golden := filepath.Join("testdata", "vectors.golden")
-	if *update {
-		if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if b.String() != string(want) {
-		t.Errorf("token vectors changed:\n%s\nwant:\n%s", b.String(), want)
-	}
+	golden.Check(t, filepath.Join("testdata", "vectors.golden"), []byte(b.String()))
 }
 
 func TestTokens(t *testing.T) {

@@ -3,6 +3,7 @@ package readertest
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -20,12 +21,11 @@ type Card struct {
 	// readers.ErrCardRemoved. 0 means never.
 	RemoveAfter int
 
+	readers.Presence // Remove, Close, WaitRemoved
+
 	mu       sync.Mutex
 	commands [][]byte
-	reserved int  // Transmit calls admitted, answered or in progress
-	removed  bool // the card has left the field
-	closed   bool
-	gone     chan struct{} // closed on removal or Close; see goneLocked
+	reserved int // Transmit calls admitted, answered or in progress
 }
 
 var _ readers.Card = (*Card)(nil)
@@ -53,12 +53,13 @@ func (c *Card) Transmit(ctx context.Context, command []byte) ([]byte, error) {
 func (c *Card) admit(command []byte) (int, func([]byte) ([]byte, error), error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	switch {
-	case c.closed:
-		return 0, nil, readers.ErrClosed
-	case c.removed || c.RemoveAfter > 0 && c.reserved >= c.RemoveAfter:
-		return 0, nil, fmt.Errorf("readertest: card left the field after %d commands: %w",
-			c.reserved, readers.ErrCardRemoved)
+	if c.RemoveAfter > 0 && c.reserved >= c.RemoveAfter {
+		c.Presence.Remove()
+	}
+	if err := c.Presence.Err(); errors.Is(err, readers.ErrCardRemoved) {
+		return 0, nil, fmt.Errorf("readertest: card left the field after %d commands: %w", c.reserved, err)
+	} else if err != nil {
+		return 0, nil, err
 	}
 	c.reserved++
 	c.commands = append(c.commands, bytes.Clone(command))
@@ -76,65 +77,7 @@ func (c *Card) answered(n int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.RemoveAfter > 0 && n >= c.RemoveAfter {
-		c.removeLocked()
-	}
-}
-
-// Remove takes the card out of the field now: Transmit fails with
-// readers.ErrCardRemoved and WaitRemoved returns nil.
-func (c *Card) Remove() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.removeLocked()
-}
-
-func (c *Card) removeLocked() {
-	if !c.removed {
-		c.removed = true
-		c.releaseLocked()
-	}
-}
-
-// WaitRemoved blocks until the card is removed or closed (nil) or ctx is done.
-func (c *Card) WaitRemoved(ctx context.Context) error {
-	c.mu.Lock()
-	gone := c.goneLocked()
-	c.mu.Unlock()
-	select {
-	case <-gone:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-// Close releases the card and unblocks WaitRemoved. It is idempotent.
-func (c *Card) Close() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if !c.closed {
-		c.closed = true
-		c.releaseLocked()
-	}
-	return nil
-}
-
-// goneLocked returns the channel closed on removal or Close, creating it so
-// that the zero Card works.
-func (c *Card) goneLocked() chan struct{} {
-	if c.gone == nil {
-		c.gone = make(chan struct{})
-	}
-	return c.gone
-}
-
-// releaseLocked closes the gone channel unless an earlier call did.
-func (c *Card) releaseLocked() {
-	gone := c.goneLocked()
-	select {
-	case <-gone:
-	default:
-		close(gone)
+		c.Presence.Remove()
 	}
 }
 

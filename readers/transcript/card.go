@@ -3,6 +3,7 @@ package transcript
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -17,14 +18,13 @@ type Card struct {
 	// readers.ErrCardRemoved. 0 means never. Set it before the first Transmit.
 	RemoveAfter int
 
+	readers.Presence // Remove, Close, WaitRemoved
+
 	mu        sync.Mutex
 	exchanges []Exchange
 	used      []bool
 	nused     int
 	transmits int
-	removed   bool
-	closed    bool
-	gone      chan struct{} // closed on Remove or Close
 }
 
 var _ readers.Card = (*Card)(nil)
@@ -38,7 +38,6 @@ func NewCard(t *Transcript) *Card {
 	return &Card{
 		exchanges: cloneExchanges(t.Exchanges),
 		used:      make([]bool, len(t.Exchanges)),
-		gone:      make(chan struct{}),
 	}
 }
 
@@ -55,20 +54,17 @@ func (c *Card) Transmit(ctx context.Context, command []byte) ([]byte, error) {
 	}
 	c.transmits++
 	if c.RemoveAfter > 0 && c.transmits >= c.RemoveAfter {
-		c.removeLocked()
+		c.Presence.Remove()
 	}
 	return c.answerLocked(command), nil
 }
 
 func (c *Card) usableLocked() error {
-	switch {
-	case c.closed:
-		return readers.ErrClosed
-	case c.removed:
-		return fmt.Errorf("transcript: card left the field after %d commands: %w",
-			c.transmits, readers.ErrCardRemoved)
+	err := c.Presence.Err()
+	if errors.Is(err, readers.ErrCardRemoved) {
+		return fmt.Errorf("transcript: card left the field after %d commands: %w", c.transmits, err)
 	}
-	return nil
+	return err
 }
 
 // answerLocked uses up the first unused exchange that matches command.
@@ -103,53 +99,6 @@ func (c *Card) answerableLocked(i int) bool {
 		}
 	}
 	return true
-}
-
-// Remove takes the card out of the field: Transmit fails with
-// readers.ErrCardRemoved and WaitRemoved returns nil. A replayed card never
-// leaves by itself, except through RemoveAfter.
-func (c *Card) Remove() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.removeLocked()
-}
-
-func (c *Card) removeLocked() {
-	if !c.removed {
-		c.removed = true
-		c.releaseLocked()
-	}
-}
-
-// WaitRemoved returns nil once the card is removed or closed, and ctx.Err()
-// if ctx ends first.
-func (c *Card) WaitRemoved(ctx context.Context) error {
-	select {
-	case <-c.gone:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-// Close releases the card; later Transmits return readers.ErrClosed. It is
-// idempotent.
-func (c *Card) Close() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if !c.closed {
-		c.closed = true
-		c.releaseLocked()
-	}
-	return nil
-}
-
-func (c *Card) releaseLocked() {
-	select {
-	case <-c.gone:
-	default:
-		close(c.gone)
-	}
 }
 
 // Used returns how many exchanges have answered a command.

@@ -3,17 +3,15 @@ package transcript_test
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
+	"karta/internal/golden"
 	"karta/readers/transcript"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // TestGolden parses each testdata/*.txt and compares its rewritten form with
 // the .golden file next to it. Run with -update to regenerate them.
@@ -25,21 +23,14 @@ func TestGolden(t *testing.T) {
 	for _, in := range inputs {
 		t.Run(filepath.Base(in), func(t *testing.T) {
 			got := rewrite(t, mustParseFile(t, in))
-			golden := strings.TrimSuffix(in, ".txt") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
+			goldenPath := strings.TrimSuffix(in, ".txt") + ".golden"
+			golden.Check(t, goldenPath, got)
+			want, err := os.ReadFile(goldenPath)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !bytes.Equal(got, want) {
-				t.Fatalf("rewritten %s differs from %s:\n%s", in, golden, got)
-			}
 			if again := rewrite(t, mustParse(t, string(want))); !bytes.Equal(again, want) {
-				t.Fatalf("rewriting %s changes it:\n%s", golden, again)
+				t.Fatalf("rewriting %s changes it:\n%s", goldenPath, again)
 			}
 		})
 	}
