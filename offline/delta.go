@@ -13,21 +13,26 @@ import (
 func (l *Lists) applyDelta(v ListVersion, src OpSource, progress func(int)) error {
 	cur, _ := l.State(v.List) // admit checked it is installed at v.Base
 	s := ListState{ListVersion: v, Entries: cur.Entries, Installed: l.now(), Bucket: cur.Bucket}
+	var srcErr error
 	err := l.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket([]byte(cur.Bucket))
 		if b == nil {
 			return fmt.Errorf("%w: bucket of list %s missing", ErrCorrupt, v.List)
 		}
-		n, err := applyOps(b, src, &s.Entries)
-		if err == nil && n != v.Ops {
-			err = fmt.Errorf("%w: delta brought %d changes, its manifest says %d", ErrCorrupt, n, v.Ops)
+		var n int
+		n, srcErr = applyOps(b, src, &s.Entries)
+		if srcErr == nil && n != v.Ops {
+			srcErr = fmt.Errorf("%w: delta brought %d changes, its manifest says %d", ErrCorrupt, n, v.Ops)
 		}
-		if err != nil {
-			return err
+		if srcErr != nil {
+			return srcErr
 		}
 		progress(n)
 		return putState(tx, s)
 	})
+	if err != nil && srcErr == nil {
+		err = fmt.Errorf("%w: %w", ErrStorage, err)
+	}
 	if err != nil {
 		return fmt.Errorf("offline: delta %s v%d→v%d: %w", v.List, v.Base, v.Version, err)
 	}

@@ -75,46 +75,58 @@ func freshBucket(tx *bolt.Tx, name []byte) error {
 	return err
 }
 
-// fill writes the snapshot's puts in batches; it returns the count.
+// fill writes the snapshot's puts in batches; it returns the count. An
+// error of src comes back as it is; one of the disk wraps ErrStorage.
 func (l *Lists) fill(name []byte, src OpSource, progress func(int)) (int, error) {
 	n := 0
 	for eof := false; !eof; {
+		var srcErr error
 		err := l.db.Update(func(tx *bolt.Tx) error {
 			b := tx.Bucket(name)
 			b.FillPercent = 0.95 // snapshots arrive in key order
 			var err error
-			eof, err = putBatch(b, src, &n)
-			return err
+			eof, srcErr, err = putBatch(b, src, &n)
+			return cmpErr(srcErr, err)
 		})
-		if err != nil {
-			return n, err
+		switch {
+		case srcErr != nil:
+			return n, srcErr
+		case err != nil:
+			return n, fmt.Errorf("%w: %w", ErrStorage, err)
 		}
 		progress(n)
 	}
 	return n, nil
 }
 
-func putBatch(b *bolt.Bucket, src OpSource, n *int) (eof bool, err error) {
+func putBatch(b *bolt.Bucket, src OpSource, n *int) (eof bool, srcErr, err error) {
 	var arena []byte // values must live as long as the transaction
 	for i := 0; i < installBatch; i++ {
 		op, err := src.Next()
 		if errors.Is(err, io.EOF) {
-			return true, nil
+			return true, nil, nil
 		}
 		if err != nil {
-			return false, err
+			return false, err, nil
 		}
 		if op.Entry == nil {
-			return false, fmt.Errorf("%w: a snapshot deletes %s", ErrCorrupt, op.Token)
+			return false, fmt.Errorf("%w: a snapshot deletes %s", ErrCorrupt, op.Token), nil
 		}
 		start := len(arena)
 		arena = AppendEntry(arena, op.Entry)
 		if err := b.Put([]byte(op.Token), arena[start:len(arena):len(arena)]); err != nil {
-			return false, fmt.Errorf("%w: %w", ErrStorage, err)
+			return false, nil, err
 		}
 		*n++
 	}
-	return false, nil
+	return false, nil, nil
+}
+
+func cmpErr(first, second error) error {
+	if first != nil {
+		return first
+	}
+	return second
 }
 
 // swap points the list at its new bucket and drops the old one, in one

@@ -48,8 +48,8 @@ func TestSnapshotAndDelta(t *testing.T) {
 	}
 	delta := offlinetest.Changes(
 		offline.Op{Token: offlinetest.Token(2), Entry: offlinetest.Entry(2, 100)}, // changed
-		offline.Op{Token: offlinetest.Token(3)},                                 // deleted
-		offline.Op{Token: offlinetest.Token(4), Entry: offlinetest.Entry(4, 30)}, // added
+		offline.Op{Token: offlinetest.Token(3)},                                   // deleted
+		offline.Op{Token: offlinetest.Token(4), Entry: offlinetest.Entry(4, 30)},  // added
 	)
 	if err := l.Install(version("bus-fleet", 2, 1, 3), delta, nil); err != nil {
 		t.Fatal(err)

@@ -78,3 +78,20 @@ func Entry(i int, discount uint8) *offline.Entry {
 func Token(i int) string { return fmt.Sprintf("k1.T%019d", i) }
 
 var _ offline.OpSource = (*Ops)(nil)
+
+// Journal opens a journal.db in t.TempDir() and checks and closes it when
+// the test ends.
+func Journal(t testing.TB, opts offline.JournalOptions) *offline.Journal {
+	t.Helper()
+	j, err := offline.OpenJournal(filepath.Join(t.TempDir(), "journal.db"), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := j.Check(); err != nil {
+			t.Errorf("journal.db integrity at cleanup: %v", err)
+		}
+		j.Close()
+	})
+	return j
+}
