@@ -7,12 +7,12 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// Append journals t under the next seq, with the card's new counters (nil:
-// unchanged), and returns once both are on disk. t.Seq and t.Boot are set
+// Append journals t under the next seq, with new counters for the card
+// known as key (nil: unchanged), and returns once both are on disk. t.Seq and t.Boot are set
 // by the journal. A full journal refuses with ErrJournalFull and a failing
 // disk with ErrStorage: then nothing was written, no seq was used, and the
 // journal holds exactly what it held.
-func (j *Journal) Append(t *Tap, c *Counters) (uint64, error) {
+func (j *Journal) Append(t *Tap, key string, c *Counters) (uint64, error) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.backlog >= j.opts.MaxTaps {
@@ -23,28 +23,28 @@ func (j *Journal) Append(t *Tap, c *Counters) (uint64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("offline: encode tap: %w", err)
 	}
-	if err := j.db.Update(func(tx *bolt.Tx) error { return j.write(tx, t, rec, c) }); err != nil {
+	if err := j.db.Update(func(tx *bolt.Tx) error { return j.write(tx, t, rec, key, c) }); err != nil {
 		t.Seq = 0
 		return 0, fmt.Errorf("%w: tap %d: %w", ErrStorage, j.nextSeq, err)
 	}
 	j.nextSeq++
 	j.backlog++
-	if c != nil {
-		j.counters[t.Token] = c.Clone()
+	if c != nil && key != "" {
+		j.counters[key] = c.Clone()
 	}
 	return t.Seq, nil
 }
 
-func (j *Journal) write(tx *bolt.Tx, t *Tap, rec []byte, c *Counters) error {
+func (j *Journal) write(tx *bolt.Tx, t *Tap, rec []byte, key string, c *Counters) error {
 	if err := tx.Bucket(tapsBucket).Put(seqKey(t.Seq), rec); err != nil {
 		return err
 	}
-	if c != nil && t.Token != "" {
+	if c != nil && key != "" {
 		cb, err := encodeCounters(c)
 		if err != nil {
 			return err
 		}
-		if err := tx.Bucket(countersBucket).Put([]byte(t.Token), cb); err != nil {
+		if err := tx.Bucket(countersBucket).Put([]byte(key), cb); err != nil {
 			return err
 		}
 	}

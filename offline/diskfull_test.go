@@ -42,7 +42,7 @@ func TestJournalDiskFull(t *testing.T) {
 	}
 	stored := 0
 	for ; stored < 100_000; stored++ {
-		if _, err = j.Append(tap("k1.full"), &offline.Counters{LastTap: t0}); err != nil {
+		if _, err = j.Append(tap("k1.full"), "k1.full", &offline.Counters{LastTap: t0}); err != nil {
 			break
 		}
 	}
@@ -53,7 +53,7 @@ func TestJournalDiskFull(t *testing.T) {
 	if err := os.Remove(ballast); err != nil {
 		t.Fatal(err)
 	}
-	seq, err := j.Append(tap("k1.full"), nil)
+	seq, err := j.Append(tap("k1.full"), "k1.full", nil)
 	if err != nil || seq != uint64(stored+1) {
 		t.Fatalf("with space back: seq %d, %v; want %d", seq, err, stored+1)
 	}

@@ -17,7 +17,7 @@ func tap(token string) *offline.Tap {
 func TestJournalSeqAndAcks(t *testing.T) {
 	j := offlinetest.Journal(t, offline.JournalOptions{Now: clock()})
 	for i := 1; i <= 5; i++ {
-		seq, err := j.Append(tap(offlinetest.Token(i)), nil)
+		seq, err := j.Append(tap(offlinetest.Token(i)), offlinetest.Token(i), nil)
 		if err != nil || seq != uint64(i) {
 			t.Fatalf("Append #%d = %d, %v", i, seq, err)
 		}
@@ -48,7 +48,7 @@ func TestJournalReopenKeepsSeqAndCounters(t *testing.T) {
 	}
 	c := offline.Counters{LastTap: t0}
 	c.AddRide(offline.MonthOf(t0))
-	if _, err := j.Append(tap("k1.a"), &c); err != nil {
+	if _, err := j.Append(tap("k1.a"), "k1.a", &c); err != nil {
 		t.Fatal(err)
 	}
 	j.Ack(1, 1)
@@ -58,7 +58,7 @@ func TestJournalReopenKeepsSeqAndCounters(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer j.Close()
-	seq, err := j.Append(tap("k1.a"), nil)
+	seq, err := j.Append(tap("k1.a"), "k1.a", nil)
 	if err != nil || seq != 2 || j.Boot() != 2 {
 		t.Errorf("after reopen: seq %d boot %d, %v; want seq 2 (never reused) and boot 2", seq, j.Boot(), err)
 	}
@@ -70,8 +70,8 @@ func TestJournalReopenKeepsSeqAndCounters(t *testing.T) {
 func TestJournalDropsStaleCounters(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "journal.db")
 	j, _ := offline.OpenJournal(path, offline.JournalOptions{Now: clock()})
-	j.Append(tap("k1.old"), &offline.Counters{LastTap: t0.Add(-90 * 24 * time.Hour)})
-	j.Append(tap("k1.new"), &offline.Counters{LastTap: t0.Add(-time.Hour)})
+	j.Append(tap("k1.old"), "k1.old", &offline.Counters{LastTap: t0.Add(-90 * 24 * time.Hour)})
+	j.Append(tap("k1.new"), "k1.new", &offline.Counters{LastTap: t0.Add(-time.Hour)})
 	j.Close()
 	j, _ = offline.OpenJournal(path, offline.JournalOptions{Now: clock()})
 	defer j.Close()
@@ -85,18 +85,18 @@ func TestJournalDropsStaleCounters(t *testing.T) {
 func TestJournalFull(t *testing.T) {
 	j := offlinetest.Journal(t, offline.JournalOptions{MaxTaps: 5, Now: clock()})
 	for i := 1; i <= 5; i++ {
-		if _, err := j.Append(tap("k1.x"), nil); err != nil {
+		if _, err := j.Append(tap("k1.x"), "k1.x", nil); err != nil {
 			t.Fatal(err)
 		}
 		if want := i >= 4; j.Stats().Alarm != want {
 			t.Errorf("after %d of 5: alarm %v", i, !want)
 		}
 	}
-	if seq, err := j.Append(tap("k1.x"), nil); !errors.Is(err, offline.ErrJournalFull) || seq != 0 {
+	if seq, err := j.Append(tap("k1.x"), "k1.x", nil); !errors.Is(err, offline.ErrJournalFull) || seq != 0 {
 		t.Fatalf("Append on a full journal = %d, %v", seq, err)
 	}
 	j.Ack(1, 2)
-	if seq, err := j.Append(tap("k1.x"), nil); err != nil || seq != 6 {
+	if seq, err := j.Append(tap("k1.x"), "k1.x", nil); err != nil || seq != 6 {
 		t.Errorf("after an ack: %d, %v; want seq 6", seq, err)
 	}
 	taps, _ := j.Range(0, 100)

@@ -1,0 +1,40 @@
+package agent
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"karta/readers"
+)
+
+// removalWait bounds how long a reader waits for a card to leave the field
+// before it closes it and listens again.
+const removalWait = 30 * time.Second
+
+// Serve taps the cards presented at r until ctx ends (nil) or the reader
+// fails (its error). One goroutine per reader runs it.
+func (d *Device) Serve(ctx context.Context, r readers.Reader, direction string) error {
+	for {
+		card, err := r.WaitCard(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("agent: reader %s: %w", r.Name(), err)
+		}
+		d.Tap(ctx, card, r.Name(), direction)
+		d.release(ctx, card)
+	}
+}
+
+// release waits for the person to take the card away, so that one
+// presentation is one tap, then closes it.
+func (d *Device) release(ctx context.Context, card readers.Card) {
+	wctx, cancel := context.WithTimeout(ctx, removalWait)
+	defer cancel()
+	if err := card.WaitRemoved(wctx); err != nil && ctx.Err() == nil {
+		d.Log.Info("agent: card left in the field; listening again", "err", err)
+	}
+	card.Close()
+}
