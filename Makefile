@@ -7,7 +7,8 @@ FUZZTIME ?= 30s
 FUZZ_TARGETS := \
 	./readers/emv:FuzzParse ./readers/emv:FuzzParseDOL \
 	./readers/emv:FuzzParseProcessing ./readers/emv:FuzzRead \
-	./readers/transcript:FuzzParse
+	./readers/transcript:FuzzParse ./offline:FuzzDecodeEntry \
+	./offline/bundle:FuzzRead ./offline/bundle:FuzzOpen
 
 .PHONY: all build run test deps lint bench fuzz clean
 

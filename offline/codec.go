@@ -30,6 +30,27 @@ const (
 
 const maxField = 256 // no string in an entry is longer
 
+// CheckEntry reports whether e can be encoded and decoded again: no string
+// longer than the format allows.
+func CheckEntry(e *Entry) error {
+	strs := []string{e.Category}
+	if s := e.School; s != nil {
+		strs = append(strs, s.School, s.Role, s.Schedule)
+	}
+	if m := e.Meals; m != nil {
+		strs = append(append(strs, m.School), m.Meals...)
+	}
+	if s := e.Stop; s != nil {
+		strs = append(strs, s.Reason)
+	}
+	for _, s := range strs {
+		if len(s) > maxField {
+			return fmt.Errorf("%w: a field of %d bytes (at most %d)", ErrCorruptEntry, len(s), maxField)
+		}
+	}
+	return nil
+}
+
 // AppendEntry appends the encoding of e (without its token) to b.
 func AppendEntry(b []byte, e *Entry) []byte {
 	b = append(b, entryV1, flagsOf(e))

@@ -60,6 +60,18 @@ func TestDecodeEntryRejects(t *testing.T) {
 	}
 }
 
+func TestCheckEntry(t *testing.T) {
+	for _, e := range sampleEntries {
+		if err := offline.CheckEntry(e); err != nil {
+			t.Errorf("%s: %v", e.Token, err)
+		}
+	}
+	long := &offline.Entry{Token: "k1.X", Meals: &offline.MealRight{School: "s", Meals: []string{strings.Repeat("x", 257)}}}
+	if err := offline.CheckEntry(long); !errors.Is(err, offline.ErrCorruptEntry) {
+		t.Errorf("CheckEntry(257-byte meal) = %v", err)
+	}
+}
+
 func TestDays(t *testing.T) {
 	d, err := offline.ParseDay("2026-11-21")
 	if err != nil || d != 20261121 || d.String() != "2026-11-21" {

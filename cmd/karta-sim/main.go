@@ -4,6 +4,7 @@
 //	karta-sim cards                         list the virtual cards
 //	karta-sim transcript --card NAME [-o F] write a transcript of reading a card
 //	karta-sim demo [--card NAME ...]        read virtual cards, print identities
+//	karta-sim registry --token-key F [-o F] the demo registry (tokens only), JSONL
 package main
 
 import (
@@ -26,6 +27,7 @@ var commands = map[string]func(ctx context.Context, args []string, stdout, stder
 	"cards":      listCards,
 	"transcript": writeTranscript,
 	"demo":       demo,
+	"registry":   writeRegistry,
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {

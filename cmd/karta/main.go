@@ -2,6 +2,9 @@
 // and (as karta grows) lists, keys, provisioning and diagnosis.
 //
 //	karta emv read --transcript FILE [--json] [--token-key FILE] [--debug]
+//	karta keys gen-signing --id ID --out DIR
+//	karta keys gen-token --id ID --out FILE
+//	karta list build|inspect|verify|diff ...
 package main
 
 import (
@@ -28,6 +31,12 @@ type command struct {
 
 var commands = []command{
 	{"emv read", "read a card and print its identity (karta emv read --help)", emvRead},
+	{"keys gen-signing", "make a list signing key pair: --id ID --out DIR", keysGenSigning},
+	{"keys gen-token", "make a token key: --id ID --out FILE", keysGenToken},
+	{"list build", "build a signed list bundle from a registry export (karta list build --help)", listBuild},
+	{"list inspect", "show a bundle's manifest; with --pub KEYFILE, verify it", listInspect},
+	{"list verify", "verify a bundle: karta list verify FILE --pub KEYFILE", listVerify},
+	{"list diff", "compare two bundles of a list: karta list diff OLD NEW", listDiff},
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -43,6 +52,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: karta COMMAND [flags]\n\ncommands:")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.usage)
+		fmt.Fprintf(w, "  %-17s %s\n", c.name, c.usage)
 	}
 }

@@ -7,28 +7,28 @@
 // A list has versions 1, 2, 3, ... A bundle carries one of them, either as
 // a snapshot (the whole list: Base 0, puts only) or as a delta (the changes
 // from exactly version Base: puts and deletes). A bundle is a signed
-// manifest plus chunks:
+// manifest plus chunks.
 //
-//   - The manifest (Manifest) names the list, version, base, issue and
-//     expiry times, the op count, the id of the signing key, and each
-//     chunk's size and sha256. Its JSON encoding, as bytes, is what central
-//     signs with Ed25519; the signed manifest travels as
+// The manifest (Manifest) names the list, version, base, issue and expiry
+// times, the op count, the id of the signing key, and each chunk's size and
+// sha256. Its JSON encoding, as bytes, is what central signs with Ed25519.
+// The signed manifest travels as JSON too, and is the retained payload of
+// karta/v1/lists/{list}/manifest:
 //
-//     {"key_id":"k1","manifest":"<base64 of the manifest bytes>","sig":"<base64>"}
+//	{"key_id":"k1","manifest":"<base64 of the manifest bytes>","sig":"<base64 of the signature>"}
 //
-//     which is also the retained payload of karta/v1/lists/{list}/manifest.
-//     The manifest is read from exactly the bytes that were signed, never
-//     re-encoded, so no canonical JSON is needed to verify.
+// The manifest is parsed from exactly the bytes that were signed, never
+// re-encoded, so no canonical JSON is needed to verify.
 //
-//   - A chunk is a gzip stream of op records, cut after about 256 KiB of
-//     records (Options.ChunkSize) so that it fits an MQTT message. An op
-//     record is
+// A chunk is a gzip stream of op records, cut after about 256 KiB of them
+// (Options.ChunkSize) so that it fits an MQTT message. An op record is
 //
-//     kind(1: put, 2: delete)  token(uvarint length, bytes)  [put: entry(uvarint length, bytes)]
+//	kind(1 byte: 1 put, 2 delete)
+//	token(uvarint length, bytes)
+//	entry(uvarint length, bytes)    puts only: offline.AppendEntry's encoding
 //
-//     where the entry bytes are offline.AppendEntry's. Tokens are strictly
-//     increasing through the whole bundle, each named once: a snapshot
-//     installs in key order, and a delta is unambiguous.
+// Tokens are strictly increasing through the whole bundle, each named once:
+// a snapshot installs in key order, and a delta is unambiguous.
 //
 // Devices pin the public keys (a KeyRing) at provisioning. Open checks, in
 // this order, before any op is handed out: a trusted key id, the
@@ -57,8 +57,11 @@
 //
 // # Caveats
 //
-//   - Open reads every chunk twice (once to check, once to yield); it does
-//     not copy the chunks, so the caller must not change them meanwhile.
+//   - Open reads every chunk twice (once to check, on every CPU; once to
+//     yield); it does not copy the chunks, so the caller must not change
+//     them while the Verified is in use. A Verified is for one goroutine.
+//   - Refusals say where: "chunk 3, op 17" is the 17th op of the third
+//     chunk, both counted from 1.
 //   - PeekManifest and Inspect skip the signature: they are for showing a
 //     file, never for installing it.
 //   - A bundle carries tokens, never card numbers: Writer refuses any token

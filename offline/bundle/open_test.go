@@ -144,11 +144,11 @@ func craftedCases(t *testing.T, key *bundle.SigningKey, ring bundle.KeyRing) []r
 	sign := func(m bundle.Manifest, records ...[]byte) *bundle.Bundle { return bundle.SignRaw(key, m, records...) }
 	return []refusal{
 		{"unsorted tokens", sign(with(snap, 3, nil), puts(a, c, b)), ring, now, bundle.ErrOrder, "op 3: " + b + " after " + c},
-		{"unsorted across chunks", sign(with(snap, 3, nil), puts(a, c), puts(b)), ring, now, bundle.ErrOrder, "chunk 2, op 3"},
+		{"unsorted across chunks", sign(with(snap, 3, nil), puts(a, c), puts(b)), ring, now, bundle.ErrOrder, "chunk 2, op 1: " + b + " after " + c},
 		{"duplicate tokens", sign(with(snap, 3, nil), puts(a, b, b)), ring, now, bundle.ErrOrder, "op 3"},
 		{"delete in a snapshot", sign(with(snap, 2, nil), bundle.AppendDelete(puts(a), b)), ring, now, bundle.ErrBadOp, "only puts"},
 		{"corrupt entry bytes", sign(with(snap, 2, nil), puts(a), bundle.AppendPut(nil, b, e[:len(e)-1])),
-			ring, now, offline.ErrCorruptEntry, "bundle: bad op for list bus-fleet v42 (chunk 2, op 2: token " + b + "): offline: corrupt entry"},
+			ring, now, offline.ErrCorruptEntry, "bundle: bad op for list bus-fleet v42 (chunk 2, op 1: token " + b + "): offline: corrupt entry"},
 		{"op count too high", sign(with(snap, 4, nil), puts(a, b, c)), ring, now, bundle.ErrOpCount, "chunks hold 3 ops, the manifest says 4"},
 		{"op count too low", sign(with(delta, 1, nil), puts(a, b)), ring, now, bundle.ErrOpCount, "delta v41→v42"},
 		{"unknown op kind", sign(with(delta, 1, nil), append([]byte{9}, puts(a)[1:]...)), ring, now, bundle.ErrBadOp, "unknown op kind"},

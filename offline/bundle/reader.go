@@ -9,16 +9,17 @@ import (
 	"karta/offline"
 )
 
-// opReader walks the op records of a bundle's chunks in order, inflating
-// one chunk at a time into a buffer it reuses.
+// opReader walks the op records of some of a bundle's chunks in order,
+// inflating one chunk at a time into a buffer it reuses.
 type opReader struct {
 	m      *Manifest
 	chunks [][]byte
-	next   int // the chunk to inflate next
+	first  int // the index in the bundle of chunks[0], to name chunks
+	next   int // the index in chunks of the chunk to inflate next
 	zr     *gzip.Reader
 	buf    bytes.Buffer // the inflated chunk
 	rest   []byte       // its records not read yet
-	n      int          // records read so far
+	n      int          // records of the current chunk read so far
 }
 
 // record returns the next record, io.EOF after the last.
@@ -33,7 +34,7 @@ func (r *opReader) record() (record, error) {
 	}
 	rec, rest, err := nextRecord(r.rest)
 	if err != nil {
-		return record{}, r.badOp(r.n+1, err, "")
+		return record{}, r.at(r.n+1).refuse(ErrBadOp, err, "")
 	}
 	r.rest = rest
 	r.n++
@@ -41,9 +42,8 @@ func (r *opReader) record() (record, error) {
 }
 
 func (r *opReader) inflate() error {
-	i := r.next
-	r.next++
-	err := r.resetGzip(bytes.NewReader(r.chunks[i]))
+	r.next, r.n = r.next+1, 0
+	err := r.resetGzip(bytes.NewReader(r.chunks[r.next-1]))
 	if err == nil {
 		r.buf.Reset()
 		_, err = r.buf.ReadFrom(io.LimitReader(r.zr, maxChunk+1))
@@ -52,7 +52,7 @@ func (r *opReader) inflate() error {
 		err = fmt.Errorf("inflates beyond %d bytes", maxChunk)
 	}
 	if err != nil {
-		return r.m.refuse(ErrCorruptChunk, err, "chunk %d of %d does not inflate", i+1, len(r.chunks))
+		return r.m.refuse(ErrCorruptChunk, err, "chunk %d of %d does not inflate", r.chunk(), len(r.m.Chunks))
 	}
 	r.rest = r.buf.Bytes()
 	return nil
@@ -67,18 +67,11 @@ func (r *opReader) resetGzip(src io.Reader) error {
 	return r.zr.Reset(src)
 }
 
-// badOp refuses op number op (from 1) of the current chunk, saying where.
-func (r *opReader) badOp(op int, cause error, format string, args ...any) error {
-	return r.opError(ErrBadOp, op, cause, format, args...)
-}
+// chunk is the number, from 1, of the current chunk in the bundle.
+func (r *opReader) chunk() int { return r.first + r.next }
 
-func (r *opReader) opError(kind error, op int, cause error, format string, args ...any) error {
-	where := fmt.Sprintf("chunk %d, op %d", r.next, op)
-	if format != "" {
-		where += ": " + fmt.Sprintf(format, args...)
-	}
-	return r.m.refuse(kind, cause, "%s", where)
-}
+// at names op number op (from 1) of the current chunk.
+func (r *opReader) at(op int) where { return where{r.m, r.chunk(), op} }
 
 // Next returns the next op, io.EOF after the last: it makes opReader an
 // offline.OpSource.
@@ -90,7 +83,7 @@ func (r *opReader) Next() (offline.Op, error) {
 	op := offline.Op{Token: string(rec.token)}
 	if rec.kind == opPut {
 		if op.Entry, err = offline.DecodeEntry(op.Token, rec.entry); err != nil {
-			return offline.Op{}, r.badOp(r.n, err, "token %s", op.Token)
+			return offline.Op{}, r.at(r.n).refuse(ErrBadOp, err, "token %s", op.Token)
 		}
 	}
 	return op, nil

@@ -3,8 +3,6 @@ package bundle
 import (
 	"encoding/binary"
 	"errors"
-
-	"karta/offline/token"
 )
 
 // An op record, inflated:
@@ -78,9 +76,28 @@ func field(b []byte, max uint64) ([]byte, []byte, error) {
 	return b[k : k+int(n)], b[k+int(n):], nil
 }
 
-// validToken accepts what offline/token makes ("k1." and 20 base64url
-// characters). It keeps card numbers, which have no dot, out of bundles.
-func validToken(tok string) bool {
-	_, err := token.KeyID(tok)
-	return err == nil
+// validToken accepts what offline/token makes and token.KeyID accepts: a
+// key id of 1-16 of [a-z0-9-], a dot, 20 base64url characters. It keeps
+// card numbers, which have no dot, out of bundles. It does not allocate.
+func validToken[T string | []byte](tok T) bool {
+	dot := -1
+	for i := range len(tok) {
+		switch c := tok[i]; {
+		case c == '.' && dot < 0:
+			dot = i
+		case !tokenChar(c, dot < 0):
+			return false
+		}
+	}
+	return dot >= 1 && dot <= maxIDLen && len(tok)-dot-1 == 20
+}
+
+func tokenChar(c byte, inID bool) bool {
+	switch {
+	case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '-':
+		return true
+	case inID:
+		return false
+	}
+	return c >= 'A' && c <= 'Z' || c == '_'
 }

@@ -5,10 +5,8 @@ import (
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
-	"runtime"
+	"fmt"
 	"slices"
-	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -47,15 +45,16 @@ func (w *Writer) Sign(key *SigningKey, issued, expires time.Time) (*Bundle, erro
 }
 
 func (w *Writer) build() error {
-	slices.SortFunc(w.spans, func(a, b span) int { return bytes.Compare(w.token(a), w.token(b)) })
+	slices.SortFunc(w.spans, w.recs.compare)
 	for i := 1; i < len(w.spans); i++ {
-		if tok := w.token(w.spans[i]); bytes.Equal(tok, w.token(w.spans[i-1])) {
+		if w.recs.compare(w.spans[i-1], w.spans[i]) == 0 {
+			tok := w.recs.token(w.spans[i])
 			return w.m.refuse(ErrOrder, nil, "token %s appears twice", tok)
 		}
 	}
 	b, err := w.compress(w.cuts())
 	if err != nil {
-		return w.m.refuse(ErrFormat, err, "compress")
+		return err
 	}
 	w.built = b
 	return nil
@@ -66,7 +65,7 @@ func (w *Writer) cuts() []int {
 	cuts := []int{0}
 	size := 0
 	for i, s := range w.spans {
-		size += s.end - s.start
+		size += int(s.end - s.start)
 		if size >= w.chunk {
 			cuts, size = append(cuts, i+1), 0
 		}
@@ -83,19 +82,11 @@ func (w *Writer) compress(cuts []int) (*built, error) {
 	n := len(cuts) - 1
 	b := &built{chunks: make([][]byte, n), meta: make([]Chunk, n)}
 	errs := make([]error, n)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), n) {
-		wg.Go(func() {
-			c := newCompressor()
-			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
-				b.chunks[i], errs[i] = c.chunk(w, w.spans[cuts[i]:cuts[i+1]])
-				sum := sha256.Sum256(b.chunks[i])
-				b.meta[i] = Chunk{Size: len(b.chunks[i]), SHA256: hex.EncodeToString(sum[:])}
-			}
-		})
-	}
-	wg.Wait()
+	parallel(n, newCompressor, func(c *compressor, i int) {
+		b.chunks[i], errs[i] = c.chunk(w, i, w.spans[cuts[i]:cuts[i+1]])
+		sum := sha256.Sum256(b.chunks[i])
+		b.meta[i] = Chunk{Size: len(b.chunks[i]), SHA256: hex.EncodeToString(sum[:])}
+	})
 	for _, err := range errs {
 		if err != nil {
 			return nil, err
@@ -121,19 +112,23 @@ func newCompressor() *compressor {
 	return c
 }
 
-// chunk gathers the records of spans and compresses them into a new slice.
-func (c *compressor) chunk(w *Writer, spans []span) ([]byte, error) {
+// chunk gathers the records of spans, checks them as Open will, and
+// compresses them into a new slice.
+func (c *compressor) chunk(w *Writer, i int, spans []span) ([]byte, error) {
 	c.raw = c.raw[:0]
 	for _, s := range spans {
-		c.raw = append(c.raw, w.arena[s.start:s.end]...)
+		c.raw = append(c.raw, w.recs.record(s)...)
+	}
+	if s := checkOps(&w.m, i+1, c.raw); s.err != nil {
+		return nil, s.err
 	}
 	c.out.Reset()
 	c.zw.Reset(&c.out)
 	if _, err := c.zw.Write(c.raw); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("bundle: compress: %w", err)
 	}
 	if err := c.zw.Close(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("bundle: compress: %w", err)
 	}
 	return bytes.Clone(c.out.Bytes()), nil
 }

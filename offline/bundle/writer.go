@@ -28,14 +28,12 @@ type Options struct {
 type Writer struct {
 	m       Manifest // list, version and base so far
 	chunk   int
-	arena   []byte // the records, in the order they came
-	spans   []span // where each record lies in arena
-	scratch []byte
+	recs    arena  // the records, in the order they came
+	spans   []span // where each lies in recs; sorted by Sign
+	scratch []byte // an entry's encoding
+	rec     []byte // a record
 	built   *built // the chunks, once the first Sign cut them
 }
-
-// span is one record's place in the arena.
-type span struct{ start, end int }
 
 // NewSnapshot starts a snapshot: the whole list at version, puts only.
 func NewSnapshot(list string, version uint64, opt Options) (*Writer, error) {
@@ -74,7 +72,8 @@ func (w *Writer) Put(e *offline.Entry) error {
 	if len(w.scratch) > maxEntry {
 		return w.m.refuse(ErrBadOp, nil, "entry %s encodes to %d bytes, at most %d", e.Token, len(w.scratch), maxEntry)
 	}
-	w.add(appendPut(w.arena, e.Token, w.scratch))
+	w.rec = appendPut(w.rec[:0], e.Token, w.scratch)
+	w.spans = append(w.spans, w.recs.add(w.rec, e.Token))
 	return nil
 }
 
@@ -86,7 +85,8 @@ func (w *Writer) Delete(token string) error {
 	if w.m.Snapshot() {
 		return w.m.refuse(ErrBadOp, nil, "a snapshot holds only puts, not a delete of %s", token)
 	}
-	w.add(appendDelete(w.arena, token))
+	w.rec = appendDelete(w.rec[:0], token)
+	w.spans = append(w.spans, w.recs.add(w.rec, token))
 	return nil
 }
 
@@ -112,16 +112,4 @@ func (w *Writer) admit(tok string) error {
 		return w.m.refuse(ErrBadOp, nil, "op %d: not a karta token", len(w.spans)+1)
 	}
 	return nil
-}
-
-func (w *Writer) add(arena []byte) {
-	w.spans = append(w.spans, span{len(w.arena), len(arena)})
-	w.arena = arena
-}
-
-// token is the token of a record in the arena: after the kind byte and a
-// one-byte length (tokens are under 128 bytes).
-func (w *Writer) token(s span) []byte {
-	n := int(w.arena[s.start+1])
-	return w.arena[s.start+2 : s.start+2+n]
 }

@@ -44,6 +44,11 @@ func TestWriterRefuses(t *testing.T) {
 		{"op and entry tokens differ", true, func(w *bundle.Writer) error {
 			return w.Add(offline.Op{Token: e[1].Token, Entry: e[0]})
 		}, bundle.ErrBadOp, "its entry's"},
+		{"entry the codec cannot read back", false, func(w *bundle.Writer) error {
+			w.Put(&offline.Entry{Token: e[0].Token, Category: strings.Repeat("x", 300)})
+			_, err := w.Sign(key, issued, expires)
+			return err
+		}, offline.ErrCorruptEntry, "bad op for list bus-fleet v2 (chunk 1, op 1: token k1.CCCCCCCCCCCCCCCCCCCC)"},
 		{"expiry before issue", false, func(w *bundle.Writer) error {
 			_, err := w.Sign(key, expires, issued)
 			return err

@@ -1,0 +1,157 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"karta/agent"
+	"karta/readers/emv"
+)
+
+// inboxEvery is how often the inbox is looked at for new list bundles.
+const inboxEvery = 30 * time.Second
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cfg, _, err := parseConfig("run", args, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "karta-agent:", err)
+		return 2
+	}
+	log := newLogger(cfg.LogLevel, stderr)
+	if err := runAgent(ctx, cfg, log, stdout); err != nil {
+		log.Error("karta-agent: stopped", "err", err)
+		return 1
+	}
+	log.Info("karta-agent: stopped")
+	return 0
+}
+
+func runAgent(ctx context.Context, cfg *agent.Config, log *slog.Logger, stdout io.Writer) error {
+	st, err := openStores(cfg)
+	if err != nil {
+		return err
+	}
+	defer st.close()
+	k, err := loadKeys(cfg)
+	if err != nil {
+		return err
+	}
+	out, err := openHardware(cfg, stdout)
+	if err != nil {
+		return err
+	}
+	defer func() { out.close(context.Background()) }() // the safe state: relay released, light off
+	dev, err := newDevice(cfg, st, k, out, log)
+	if err != nil {
+		return err
+	}
+	return serveDevice(ctx, cfg, dev, st, k, log)
+}
+
+func newDevice(cfg *agent.Config, st *stores, k keys, out outputs, log *slog.Logger) (*agent.Device, error) {
+	engine, err := cfg.Rules.Compile()
+	if err != nil {
+		return nil, err
+	}
+	clock := agent.SystemClock{Trusted: cfg.Clock == "trusted"}
+	return &agent.Device{
+		Engine: engine, Lists: st.lists, Journal: st.journal, Out: out.Output, Clock: clock, Log: log,
+		Identify: emv.NewReader(k.token, emv.Options{Log: log}),
+		Metrics:  agent.NewMetrics(st.journal.Stats, st.lists.States, clock.Now),
+	}, nil
+}
+
+func serveDevice(ctx context.Context, cfg *agent.Config, dev *agent.Device, st *stores, k keys, log *slog.Logger) error {
+	inbox := &agent.Inbox{Dir: cfg.InboxDir(), Lists: st.lists, Keys: k.lists, Now: time.Now, Log: log}
+	if _, err := inbox.Run(); err != nil {
+		log.Error("karta-agent: inbox", "err", err)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	wg.Go(func() { watchInbox(ctx, inbox, log) })
+	if cfg.MetricsAddr != "" {
+		stop := serveMetrics(cfg.MetricsAddr, dev, log)
+		defer stop()
+	}
+	log.Info("karta-agent: serving", "device", cfg.DeviceID, "role", cfg.Rules.Role, "readers", len(cfg.Readers), "boot", st.journal.Boot())
+	err := serveReaders(ctx, cfg, dev, log)
+	cancel()
+	wg.Wait()
+	return err
+}
+
+func watchInbox(ctx context.Context, inbox *agent.Inbox, log *slog.Logger) {
+	t := time.NewTicker(inboxEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := inbox.Run(); err != nil {
+				log.Error("karta-agent: inbox", "err", err)
+			}
+		}
+	}
+}
+
+// serveReaders runs one goroutine per reader until ctx ends or every
+// reader has stopped.
+func serveReaders(ctx context.Context, cfg *agent.Config, dev *agent.Device, log *slog.Logger) error {
+	rs, err := openReaders(cfg)
+	if err != nil {
+		return err
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, len(rs))
+	for i, r := range rs {
+		wg.Go(func() {
+			errs[i] = dev.Serve(ctx, r.reader, r.direction)
+			if errs[i] != nil {
+				log.Warn("karta-agent: reader stopped", "reader", r.reader.Name(), "err", errs[i])
+			}
+		})
+	}
+	wg.Wait()
+	if ctx.Err() != nil {
+		return nil
+	}
+	return finished(errs)
+}
+
+// finished: readers that ran out of cards (simulated ones) end the run
+// cleanly; any other failure is the run's error.
+func finished(errs []error) error {
+	var real []error
+	for _, err := range errs {
+		if err != nil && !errors.Is(err, errOutOfCards) {
+			real = append(real, err)
+		}
+	}
+	return errors.Join(real...)
+}
+
+func serveMetrics(addr string, dev *agent.Device, log *slog.Logger) (stop func()) {
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", promhttp.HandlerFor(dev.Metrics.Registry, promhttp.HandlerOpts{}))
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("karta-agent: metrics", "addr", addr, "err", err)
+		}
+	}()
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		srv.Shutdown(ctx)
+	}
+}

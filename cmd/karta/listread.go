@@ -1,0 +1,108 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"karta/offline"
+	"karta/offline/bundle"
+	"karta/offline/token"
+)
+
+// buildKeys are the keys karta list build works with.
+type buildKeys struct {
+	token   *token.Key // nil: the registry must carry tokens
+	signing *bundle.SigningKey
+}
+
+func loadBuildKeys(f *buildFlags) (buildKeys, error) {
+	var k buildKeys
+	var err error
+	if k.signing, err = bundle.LoadSigningKey(f.signingKey); err != nil {
+		return k, err
+	}
+	if f.tokenKey != "" {
+		k.token, err = token.LoadKey(f.tokenKey)
+	}
+	return k, err
+}
+
+// registry is what was read from a registry export.
+type registry struct {
+	path          string
+	entries       []*offline.Entry
+	rows, skipped int
+}
+
+// readRegistry converts every row of the file; bad rows go to stderr by
+// line number and are skipped.
+func readRegistry(ctx context.Context, path, format string, key *token.Key, stderr io.Writer) (registry, error) {
+	reg := registry{path: path}
+	file, err := os.Open(path)
+	if err != nil {
+		return reg, err
+	}
+	defer file.Close()
+	fi, err := file.Stat()
+	if err != nil {
+		return reg, err
+	}
+	in := &countingReader{r: file}
+	rows, err := newRowReader(in, format)
+	if err != nil {
+		return reg, fmt.Errorf("%s: %w", path, err)
+	}
+	p := newProgress(stderr, "reading "+path, fi.Size())
+	defer p.clear()
+	return reg, reg.read(ctx, rows, newConverter(key), func(bad error) {
+		p.clear()
+		fmt.Fprintf(stderr, "%s %v\n", path, bad)
+	}, func() { p.update(in.n, reg.rows) })
+}
+
+// read fills reg from rows; it passes each bad row to bad.
+func (reg *registry) read(ctx context.Context, rows rowReader, c *converter, bad func(error), tick func()) error {
+	for {
+		if reg.rows%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			tick()
+		}
+		e, err := reg.next(rows, c)
+		var rowErr *rowError
+		switch {
+		case errors.Is(err, io.EOF):
+			return reg.check()
+		case errors.As(err, &rowErr):
+			reg.skipped++
+			bad(rowErr)
+		case err != nil:
+			return fmt.Errorf("%s: %w", reg.path, err)
+		default:
+			reg.entries = append(reg.entries, e)
+		}
+	}
+}
+
+func (reg *registry) next(rows rowReader, c *converter) (*offline.Entry, error) {
+	r, err := rows.next()
+	var rowErr *rowError
+	if err == nil || errors.As(err, &rowErr) {
+		reg.rows++
+	}
+	if err != nil {
+		return nil, err
+	}
+	return c.entry(&r)
+}
+
+func (reg *registry) check() error {
+	if reg.skipped > 0 && len(reg.entries) == 0 {
+		return errAllBad
+	}
+	return nil
+}
