@@ -17,17 +17,10 @@ all: build
 build:
 	$(GO) build -o $(BIN)/ ./cmd/...
 
-## run: build everything and read a tour of virtual cards.
+## run: build everything, then provision and run a bus validator, a school
+## turnstile and a canteen till tapping virtual cards (scripts/demo.sh).
 run: build
-	@echo "== karta: reading virtual cards (karta-sim demo); tokens use a throwaway key"
-	$(BIN)/karta-sim demo
-	@echo
-	@echo "== karta emv read on a real card transcript (test card numbers, masked):"
-	@if [ -d ../shared/cards/real ]; then \
-		$(BIN)/karta emv read --transcript ../shared/cards/real/ttycc7_visa_dkb.txt 2>/dev/null; \
-	else \
-		$(BIN)/karta emv read --transcript sim/testdata/cards/mir-par.txt 2>/dev/null; \
-	fi
+	@bash scripts/demo.sh
 
 ## test: install what the tests need, then run every test.
 test: deps lint

@@ -18,6 +18,8 @@ var (
 	ErrJournalFull = errors.New("offline: journal full of unsynced taps")
 	// ErrStorage: the disk refused a write (full, read-only, failing).
 	ErrStorage = errors.New("offline: storage write failed")
+	// ErrNoJournal: a journal opened read-only has never been written.
+	ErrNoJournal = errors.New("offline: no journal yet")
 	// ErrCorrupt: a store failed its integrity check.
 	ErrCorrupt = errors.New("offline: store corrupt")
 )

@@ -42,6 +42,9 @@ type JournalOptions struct {
 	KeepCounters time.Duration
 	Now          func() time.Time
 	Timeout      time.Duration // waiting for the file lock; 0: 1s
+	// ReadOnly opens for inspection (selftest): no boot is counted, nothing
+	// is written; Append and Ack fail.
+	ReadOnly bool
 }
 
 func (o *JournalOptions) defaults() {
@@ -60,12 +63,16 @@ func (o *JournalOptions) defaults() {
 // the counters.
 func OpenJournal(path string, opts JournalOptions) (*Journal, error) {
 	opts.defaults()
-	db, err := openDB(path, opts.Timeout)
+	db, err := openDB(path, opts.Timeout, opts.ReadOnly)
 	if err != nil {
 		return nil, err
 	}
 	j := &Journal{db: db, opts: opts, counters: map[string]Counters{}}
-	if err := db.Update(j.load); err != nil {
+	load := db.Update
+	if opts.ReadOnly {
+		load = db.View
+	}
+	if err := load(j.load); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("offline: open %s: %w", path, err)
 	}
@@ -73,6 +80,9 @@ func OpenJournal(path string, opts JournalOptions) (*Journal, error) {
 }
 
 func (j *Journal) load(tx *bolt.Tx) error {
+	if !tx.Writable() {
+		return j.inspect(tx)
+	}
 	for _, name := range [][]byte{tapsBucket, countersBucket, jmetaBucket} {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return err
@@ -86,6 +96,19 @@ func (j *Journal) load(tx *bolt.Tx) error {
 	}
 	j.backlog = tx.Bucket(tapsBucket).Stats().KeyN
 	return j.loadCounters(tx.Bucket(countersBucket))
+}
+
+// inspect reads the state of a journal opened read-only; Boot is the last
+// boot that wrote it.
+func (j *Journal) inspect(tx *bolt.Tx) error {
+	meta, taps := tx.Bucket(jmetaBucket), tx.Bucket(tapsBucket)
+	if meta == nil || taps == nil {
+		return fmt.Errorf("%w: journal never opened by an agent", ErrNoJournal)
+	}
+	j.nextSeq = max(getUint(meta, keyNextSeq), 1)
+	j.boot = uint32(getUint(meta, keyBoot))
+	j.backlog = taps.Stats().KeyN
+	return nil
 }
 
 func (j *Journal) loadCounters(b *bolt.Bucket) error {

@@ -119,3 +119,43 @@ func TestCounters(t *testing.T) {
 		t.Errorf("a new month or day must start afresh: %+v", c)
 	}
 }
+
+// TestReadOnlyInspection: what selftest opens read-only it does not change:
+// no boot counted, no tap appended, lists untouched.
+func TestReadOnlyInspection(t *testing.T) {
+	dir := t.TempDir()
+	jpath, lpath := filepath.Join(dir, "journal.db"), filepath.Join(dir, "lists.db")
+	if _, err := offline.OpenJournal(jpath, offline.JournalOptions{ReadOnly: true}); err == nil {
+		t.Error("a journal that does not exist opened read-only")
+	}
+	j, _ := offline.OpenJournal(jpath, offline.JournalOptions{Now: clock()})
+	j.Append(tap("k1.a"), "k1.a", nil)
+	j.Close()
+	for i := 0; i < 2; i++ {
+		r, err := offline.OpenJournal(jpath, offline.JournalOptions{ReadOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st := r.Stats(); st.Boot != 1 || st.Backlog != 1 || st.NextSeq != 2 || r.Check() != nil {
+			t.Errorf("read-only stats %+v", st)
+		}
+		if _, err := r.Append(tap("k1.b"), "k1.b", nil); err == nil {
+			t.Error("Append on a read-only journal")
+		}
+		r.Close()
+	}
+	l, _ := offline.OpenLists(lpath, offline.ListsOptions{Now: clock()})
+	snapshot(t, l, 1, offlinetest.Entry(1, 100))
+	l.Close()
+	r, err := offline.OpenLists(lpath, offline.ListsOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if s, ok := r.State("bus-fleet"); !ok || s.Entries != 1 || r.Check() != nil {
+		t.Errorf("read-only lists: %+v", s)
+	}
+	if err := r.Install(version("bus-fleet", 2, 0, 0), offlinetest.Puts(), nil); err == nil {
+		t.Error("Install on read-only lists")
+	}
+}

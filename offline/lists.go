@@ -42,12 +42,15 @@ type Lists struct {
 type ListsOptions struct {
 	Now     func() time.Time // the clock; nil: time.Now
 	Timeout time.Duration    // waiting for the file lock; 0: 1s
+	// ReadOnly opens for inspection (selftest): nothing is written, not even
+	// the clean-up of a crashed install; Install fails.
+	ReadOnly bool
 }
 
 // OpenLists opens (or creates) lists.db at path, and drops what a crashed
 // install left behind.
 func OpenLists(path string, opts ListsOptions) (*Lists, error) {
-	db, err := openDB(path, opts.Timeout)
+	db, err := openDB(path, opts.Timeout, opts.ReadOnly)
 	if err != nil {
 		return nil, err
 	}
@@ -55,31 +58,42 @@ func OpenLists(path string, opts ListsOptions) (*Lists, error) {
 	if l.now == nil {
 		l.now = time.Now
 	}
-	if err := db.Update(l.load); err != nil {
+	load := db.Update
+	if opts.ReadOnly {
+		load = db.View
+	}
+	if err := load(l.load); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("offline: open %s: %w", path, err)
 	}
 	return l, nil
 }
 
-func openDB(path string, timeout time.Duration) (*bolt.DB, error) {
+func openDB(path string, timeout time.Duration, readOnly bool) (*bolt.DB, error) {
 	if timeout == 0 {
 		timeout = time.Second
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, FreelistType: bolt.FreelistMapType})
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, FreelistType: bolt.FreelistMapType, ReadOnly: readOnly})
 	if err != nil {
 		return nil, fmt.Errorf("offline: open %s: %w", path, err)
 	}
 	return db, nil
 }
 
-// load reads the states and deletes buckets no state points to.
+// load reads the states and, when writable, deletes buckets no state
+// points to.
 func (l *Lists) load(tx *bolt.Tx) error {
-	meta, err := tx.CreateBucketIfNotExists(metaBucket)
-	if err != nil {
-		return err
+	meta := tx.Bucket(metaBucket)
+	if meta == nil && !tx.Writable() {
+		return nil // a store never written: no lists
 	}
-	err = meta.ForEach(func(k, v []byte) error {
+	if meta == nil {
+		var err error
+		if meta, err = tx.CreateBucket(metaBucket); err != nil {
+			return err
+		}
+	}
+	err := meta.ForEach(func(k, v []byte) error {
 		var s ListState
 		if err := json.Unmarshal(v, &s); err != nil {
 			return fmt.Errorf("%w: state of list %s: %v", ErrCorrupt, k, err)
@@ -87,7 +101,7 @@ func (l *Lists) load(tx *bolt.Tx) error {
 		l.states[string(k)] = s
 		return nil
 	})
-	if err != nil {
+	if err != nil || !tx.Writable() {
 		return err
 	}
 	return l.dropOrphans(tx)

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"karta/offline"
 	"karta/offline/bundle"
 )
 
@@ -20,11 +21,11 @@ func install(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "karta-agent install --config FILE BUNDLE...", err)
 		return 2
 	}
-	st, err := openStores(cfg)
+	lists, err := openLists(cfg)
 	if err != nil {
 		return queue(cfg.InboxDir(), files, stdout, stderr)
 	}
-	defer st.close()
+	defer lists.Close()
 	k, err := loadKeys(cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, "karta-agent:", err)
@@ -32,7 +33,7 @@ func install(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	code := 0
 	for _, f := range files {
-		if err := installFile(st, k, f, stdout); err != nil {
+		if err := installFile(lists, k, f, stdout); err != nil {
 			fmt.Fprintf(stderr, "✗ %s: %v\n", filepath.Base(f), err)
 			code = 1
 		}
@@ -40,7 +41,7 @@ func install(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	return code
 }
 
-func installFile(st *stores, k keys, path string, stdout io.Writer) error {
+func installFile(lists *offline.Lists, k keys, path string, stdout io.Writer) error {
 	b, err := bundle.ReadFile(path)
 	if err != nil {
 		return err
@@ -51,7 +52,7 @@ func installFile(st *stores, k keys, path string, stdout io.Writer) error {
 	}
 	ver := v.Version()
 	bar := newBar(stdout, fmt.Sprintf("%s v%d", ver.List, ver.Version), ver.Ops)
-	err = st.lists.Install(ver, v, bar.set)
+	err = lists.Install(ver, v, bar.set)
 	bar.done(err)
 	return err
 }

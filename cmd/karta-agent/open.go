@@ -55,8 +55,17 @@ func openStores(cfg *agent.Config) (*stores, error) {
 	return &stores{lists: lists, journal: journal}, nil
 }
 
+// openLists opens lists.db alone, for installs: they touch no journal.
+func openLists(cfg *agent.Config) (*offline.Lists, error) {
+	if err := cfg.MkDirs(); err != nil {
+		return nil, err
+	}
+	l, err := offline.OpenLists(cfg.ListsPath(), offline.ListsOptions{})
+	return l, inUse(err)
+}
+
 func inUse(err error) error {
-	if strings.Contains(err.Error(), "timeout") {
+	if err != nil && strings.Contains(err.Error(), "timeout") {
 		return fmt.Errorf("%w (is karta-agent running? it holds the stores)", err)
 	}
 	return err

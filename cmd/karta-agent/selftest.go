@@ -2,12 +2,16 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"os"
+	"strings"
 	"time"
 
 	"karta/agent"
 	"karta/hardware"
+	"karta/offline"
 )
 
 // check is one line of the selftest report.
@@ -51,35 +55,60 @@ func keyChecks(cfg *agent.Config) []check {
 	return []check{{name: "keys", info: fmt.Sprintf("token key %s, list keys %v", k.token.ID(), k.lists.IDs())}}
 }
 
+// storeChecks opens both stores read-only: a selftest changes nothing it
+// checks, not even the boot count.
 func storeChecks(cfg *agent.Config) []check {
-	st, err := openStores(cfg)
+	return []check{listsCheck(cfg), journalCheck(cfg)}
+}
+
+func listsCheck(cfg *agent.Config) check {
+	if missing(cfg.ListsPath()) {
+		return check{name: "lists", info: "none installed yet"}
+	}
+	l, err := offline.OpenLists(cfg.ListsPath(), offline.ListsOptions{ReadOnly: true})
 	if err != nil {
-		return []check{{name: "stores", err: err}}
+		return check{name: "lists", err: inUse(err)}
 	}
-	defer st.close()
-	out := []check{{name: "lists", err: st.lists.Check(), info: listInfo(cfg, st)}}
-	js := st.journal.Stats()
-	jc := check{name: "journal", err: st.journal.Check(),
-		info: fmt.Sprintf("%d unsynced of %d, next seq %d, boot %d", js.Backlog, js.Capacity, js.NextSeq, js.Boot)}
-	if jc.err == nil && js.Alarm {
-		jc.err = fmt.Errorf("%d of %d unsynced taps: over 80 %%, sync the device", js.Backlog, js.Capacity)
+	defer l.Close()
+	return check{name: "lists", err: l.Check(), info: listInfo(cfg, l)}
+}
+
+func journalCheck(cfg *agent.Config) check {
+	if missing(cfg.JournalPath()) {
+		return check{name: "journal", info: "not created yet: the agent creates it on its first run"}
 	}
-	return append(out, jc)
+	j, err := offline.OpenJournal(cfg.JournalPath(), offline.JournalOptions{ReadOnly: true, MaxTaps: cfg.JournalMaxTaps})
+	if err != nil {
+		return check{name: "journal", err: inUse(err)}
+	}
+	defer j.Close()
+	js := j.Stats()
+	c := check{name: "journal", err: j.Check(),
+		info: fmt.Sprintf("%d unsynced of %d, next seq %d, last boot %d", js.Backlog, js.Capacity, js.NextSeq, js.Boot)}
+	if c.err == nil && js.Alarm {
+		c.err = fmt.Errorf("%d of %d unsynced taps: over 80 %%, sync the device", js.Backlog, js.Capacity)
+	}
+	return c
+}
+
+func missing(path string) bool {
+	_, err := os.Stat(path)
+	return errors.Is(err, os.ErrNotExist)
 }
 
 // listInfo describes the lists the rules consult; a missing one is not an
 // integrity error but is said plainly.
-func listInfo(cfg *agent.Config, st *stores) string {
-	var s string
+func listInfo(cfg *agent.Config, lists *offline.Lists) string {
+	var parts []string
 	for _, name := range cfg.Rules.Lists {
-		st, ok := st.lists.State(name)
+		st, ok := lists.State(name)
 		if !ok {
-			s += fmt.Sprintf("%s NOT INSTALLED; ", name)
+			parts = append(parts, name+" NOT INSTALLED")
 			continue
 		}
-		s += fmt.Sprintf("%s v%d, %d entries, issued %s ago; ", name, st.Version, st.Entries, st.Age(time.Now()).Round(time.Minute))
+		parts = append(parts, fmt.Sprintf("%s v%d, %d entries, issued %s ago", name, st.Version, st.Entries, st.Age(time.Now()).Round(time.Minute)))
 	}
-	return s
+	return strings.Join(parts, "; ")
 }
 
 func readerChecks(cfg *agent.Config) check {

@@ -60,7 +60,10 @@ func registryRow(e *offline.Entry) map[string]any {
 		r["bus_discount"], r["bus_monthly_limit"] = b.Discount, b.MonthlyLimit
 	}
 	if s := e.School; s != nil {
-		r["school"], r["role"], r["grade"] = s.School, s.Role, s.Grade
+		r["school"], r["role"] = s.School, s.Role
+		if s.Grade > 0 {
+			r["grade"] = s.Grade
+		}
 		if s.Schedule != "" {
 			r["schedule"] = s.Schedule
 		}
