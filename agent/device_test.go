@@ -164,3 +164,47 @@ func checkNoPAN(t *testing.T, out []byte) {
 		t.Errorf("card numbers in the logs: %v", leaked)
 	}
 }
+
+// TestMetrics: taps show up in the device's Prometheus registry, with the
+// journal backlog and the list version read at scrape time.
+func TestMetrics(t *testing.T) {
+	r := newRig(t, busRules(), offline.JournalOptions{})
+	r.tap(t, "mir-debit", "")
+	r.tap(t, "visa-gpo-track2", "")
+	r.tap(t, "mir-vanishing", "")
+	families, err := r.dev.Metrics.Registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	for _, f := range families {
+		for _, m := range f.GetMetric() {
+			key := f.GetName()
+			for _, l := range m.GetLabel() {
+				key += "," + l.GetName() + "=" + l.GetValue()
+			}
+			switch {
+			case m.GetCounter() != nil:
+				got[key] = m.GetCounter().GetValue()
+			case m.GetGauge() != nil:
+				got[key] = m.GetGauge().GetValue()
+			case m.GetHistogram() != nil:
+				got[key] = float64(m.GetHistogram().GetSampleCount())
+			}
+		}
+	}
+	for key, want := range map[string]float64{
+		"karta_decisions_total,allowed=true,reason=ok,role=bus":          1,
+		"karta_decisions_total,allowed=false,reason=not_mir,role=bus":    1,
+		"karta_decisions_total,allowed=false,reason=unreadable,role=bus": 1,
+		"karta_reader_errors_total,kind=removed,reader=front":            1,
+		"karta_tap_seconds,role=bus":                                     3,
+		"karta_journal_backlog":                                          3,
+		"karta_list_version,list=bus-fleet":                              1,
+		"karta_list_entries,list=bus-fleet":                              8,
+	} {
+		if got[key] != want {
+			t.Errorf("%s = %v, want %v", key, got[key], want)
+		}
+	}
+}
