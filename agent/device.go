@@ -47,6 +47,7 @@ type Device struct {
 	Clock    Clock
 	Log      *slog.Logger
 	Metrics  *Metrics
+	Record   *Recorder // nil: no transcripts
 
 	mu sync.Mutex
 }

@@ -23,7 +23,7 @@ func (d *Device) Serve(ctx context.Context, r readers.Reader, direction string) 
 		if err != nil {
 			return fmt.Errorf("agent: reader %s: %w", r.Name(), err)
 		}
-		d.Tap(ctx, card, r.Name(), direction)
+		d.tapOne(ctx, card, r.Name(), direction)
 		d.release(ctx, card)
 	}
 }
@@ -37,4 +37,19 @@ func (d *Device) release(ctx context.Context, card readers.Card) {
 		d.Log.Info("agent: card left in the field; listening again", "err", err)
 	}
 	card.Close()
+}
+
+// tapOne taps a card, recording the session when the device records.
+func (d *Device) tapOne(ctx context.Context, card readers.Card, reader, direction string) {
+	if d.Record == nil {
+		d.Tap(ctx, card, reader, direction)
+		return
+	}
+	rec := d.Record.Wrap(card)
+	res := d.Tap(ctx, rec, reader, direction)
+	if path, err := d.Record.Save(rec, reader, res); err != nil {
+		d.Log.Error("agent: record", "err", err)
+	} else {
+		d.Log.Info("agent: recorded", "file", path)
+	}
 }

@@ -251,16 +251,4 @@ func mustHex(s string) []byte {
 }
 
 // withLuhn appends the Luhn check digit.
-func withLuhn(digits string) string {
-	sum := 0
-	for i := len(digits) - 1; i >= 0; i-- {
-		d := int(digits[i] - '0')
-		if (len(digits)-1-i)%2 == 0 {
-			if d *= 2; d > 9 {
-				d -= 9
-			}
-		}
-		sum += d
-	}
-	return digits + string(rune('0'+(10-sum%10)%10))
-}
+func withLuhn(digits string) string { return digits + string(emv.LuhnDigit(digits)) }

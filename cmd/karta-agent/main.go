@@ -2,7 +2,9 @@
 // turnstiles and canteen tills: it reads cards, decides offline, journals
 // every tap before it signals, and keeps its lists current.
 //
-//	karta-agent run --config FILE        serve taps until SIGINT/SIGTERM
+//	karta-agent run --config FILE [--record DIR]
+//	                                     serve taps until SIGINT/SIGTERM; --record
+//	                                     writes scrubbed transcripts of every session
 //	karta-agent selftest --config FILE   check stores, keys, readers, pins
 //	karta-agent install --config FILE BUNDLE...
 //	                                     install list bundles (USB stick)

@@ -13,11 +13,15 @@ import (
 	"karta/offline/token"
 )
 
-// parseConfig reads the --config flag and the file it names.
-func parseConfig(name string, args []string, stderr io.Writer) (*agent.Config, []string, error) {
+// parseConfig reads the --config flag (and any flags more adds) and the
+// file it names.
+func parseConfig(name string, args []string, stderr io.Writer, more ...func(*flag.FlagSet)) (*agent.Config, []string, error) {
 	fs := flag.NewFlagSet("karta-agent "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	path := fs.String("config", "/etc/karta/agent.toml", "device config `FILE`")
+	for _, m := range more {
+		m(fs)
+	}
 	if err := fs.Parse(args); err != nil {
 		return nil, nil, err
 	}

@@ -104,3 +104,22 @@ func noPAN(t *testing.T, out string) {
 		t.Errorf("card numbers in the agent's output: %v", leaked)
 	}
 }
+
+// TestRecordFlag: with --record, every session is written as a transcript
+// without card numbers.
+func TestRecordFlag(t *testing.T) {
+	cards := []string{"mir-debit", "mir-par", "visa-gpo-track2"}
+	d := provision(t, "bus", len(cards), "0s", cards...)
+	rec := filepath.Join(d.dir, "traces")
+	if _, e, code := agentCmd(t, "run", "--config", d.config, "--record", rec); code != 0 {
+		t.Fatalf("exit %d: %s", code, e)
+	}
+	files, _ := filepath.Glob(filepath.Join(rec, "*.txt"))
+	if len(files) != len(cards) {
+		t.Fatalf("%d transcripts, want %d", len(files), len(cards))
+	}
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		noPAN(t, string(b))
+	}
+}

@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 
@@ -20,13 +22,16 @@ import (
 const inboxEvery = 30 * time.Second
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	cfg, _, err := parseConfig("run", args, stderr)
+	var record string
+	cfg, _, err := parseConfig("run", args, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&record, "record", "", "write a transcript of every card session into `DIR`, card numbers and names replaced")
+	})
 	if err != nil {
 		fmt.Fprintln(stderr, "karta-agent:", err)
 		return 2
 	}
 	log := newLogger(cfg.LogLevel, stderr)
-	if err := runAgent(ctx, cfg, log, stdout); err != nil {
+	if err := runAgent(ctx, cfg, log, stdout, record); err != nil {
 		log.Error("karta-agent: stopped", "err", err)
 		return 1
 	}
@@ -34,7 +39,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func runAgent(ctx context.Context, cfg *agent.Config, log *slog.Logger, stdout io.Writer) error {
+func runAgent(ctx context.Context, cfg *agent.Config, log *slog.Logger, stdout io.Writer, record string) error {
 	st, err := openStores(cfg)
 	if err != nil {
 		return err
@@ -52,6 +57,13 @@ func runAgent(ctx context.Context, cfg *agent.Config, log *slog.Logger, stdout i
 	dev, err := newDevice(cfg, st, k, out, log)
 	if err != nil {
 		return err
+	}
+	if record != "" {
+		if err := os.MkdirAll(record, 0o750); err != nil {
+			return err
+		}
+		dev.Record = &agent.Recorder{Dir: record, Now: time.Now}
+		log.Info("karta-agent: recording card sessions", "dir", record)
 	}
 	return serveDevice(ctx, cfg, dev, st, k, log)
 }

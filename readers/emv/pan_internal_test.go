@@ -82,3 +82,44 @@ func TestPANFromBCD(t *testing.T) {
 		}
 	}
 }
+
+func TestCardNumbers(t *testing.T) {
+	ok := []byte{0x90, 0x00}
+	answer := func(objs ...[]byte) []byte { return append(Constructed(TagRecord, objs...), ok...) }
+	bcd := func(s string) []byte { b, _ := hex.DecodeString(s); return b }
+	got := CardNumbers([][]byte{
+		answer(Encode(TagPAN, bcd("2202456789012347")), Encode(TagExpiry, bcd("271130"))),
+		answer(Encode(TagTrack2, bcd("2202456789012347D27112011000000F"))), // the same number again
+		answer(Encode(0x56, []byte("B5413330056003511^TEST/CARD^1412101"))),
+		answer(Encode(TagTrack2MC, bcd("6726420000000001236D2112201025482815"))),
+		{0x90}, answer(Encode(TagPAN, bcd("12"))), // too short to be a number
+	})
+	want := []string{"2202456789012347", "5413330056003511", "6726420000000001236"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("CardNumbers = %v, want %v", got, want)
+	}
+}
+
+func TestTestNumber(t *testing.T) {
+	for pan, want := range map[string]string{
+		"2202456789012347":    "2202450000000009",
+		"6726420000000001236": "6726420000000000006",
+		"5413330056003511":    "5413330000000001",
+	} {
+		if got := TestNumber(pan); got != want || len(got) != len(pan) {
+			t.Errorf("TestNumber(%s) = %s, want %s", Mask(pan), got, want)
+		}
+	}
+}
+
+func TestCardholderNames(t *testing.T) {
+	ok := []byte{0x90, 0x00}
+	got := CardholderNames([][]byte{
+		append(Constructed(TagRecord, Encode(0x5F20, []byte("IVANOV/IVAN"))), ok...),
+		append(Constructed(TagRecord, Encode(0x56, []byte("B5413330056003511^PETROVA/A^1412101"))), ok...),
+		append(Constructed(TagRecord, Encode(0x5F20, []byte("  "))), ok...),
+	})
+	if fmt.Sprint(got) != "[IVANOV/IVAN PETROVA/A]" {
+		t.Errorf("CardholderNames = %q", got)
+	}
+}
