@@ -1,7 +1,29 @@
-// Package sync is the agent's MQTT link and the wire messages it shares
-// with central: the journal's uplink in contiguous seq batches, acks,
-// signed lists, config and commands coming down. Delivery is guaranteed by
-// the application (journal as outbox, dedupe at central), not by MQTT.
+// Package sync is the MQTT link between a device and central, and the wire
+// messages both sides speak. Import it as tapsync: it shadows the standard
+// library's sync.
 //
-// It shadows the standard library's sync: import it as tapsync.
+// # Delivery
+//
+// Delivery is guaranteed by the application, not by MQTT. The device's
+// journal is the outbox: taps go up in batches of contiguous seq ranges
+// (TapBatch, on karta/v1/dev/{id}/taps, QoS 1); central stores them,
+// deduplicates on (device, seq), commits, and only then acks the ranges
+// (Ack, on karta/v1/dev/{id}/ack). The device prunes only what was acked
+// and sends again whatever was not, in any order, as often as needed: a
+// replayed batch is harmless. Nothing relies on the broker's order, its
+// session store, or paho's.
+//
+// # Messages
+//
+// Every payload is JSON with a version field "v" (this package: 1); a
+// payload larger than CompressAbove bytes is gzip-compressed, and decoders
+// recognise gzip by its magic bytes. Decoders refuse what they do not
+// understand with an error wrapping ErrPayload and a reason, and bound
+// what they accept (MaxPayload, MaxBatch): a hostile payload costs nothing
+// but its rejection.
+//
+// Lists travel as the bundles of offline/bundle: the signed manifest
+// retained on karta/v1/lists/{list}/manifest, the chunks retained on
+// karta/v1/lists/{list}/{version}/{base}/{i}. Device config and commands
+// come signed (Signed), with the same Ed25519 keys as lists.
 package sync
