@@ -21,9 +21,21 @@ type Config struct {
 	LogLevel       string         `toml:"log_level"` // debug, info, warn, error
 	Clock          string         `toml:"clock"`     // "system" (NTP state) or "trusted"
 	JournalMaxTaps int            `toml:"journal_max_taps"`
+	Sync           SyncConfig     `toml:"sync"`
 	Readers        []ReaderConfig `toml:"readers"`
 	Hardware       HardwareConfig `toml:"hardware"`
 	Rules          Rules          `toml:"rules"`
+}
+
+// SyncConfig is the link to central; without a broker the device runs
+// standalone (lists from the inbox, taps kept until a link exists).
+type SyncConfig struct {
+	Broker       string `toml:"broker"` // tcp://host:1883 or ssl://host:8883
+	Username     string `toml:"username"`
+	PasswordFile string `toml:"password_file"`
+	CA           string `toml:"ca"`   // the broker's CA (ssl://)
+	Cert         string `toml:"cert"` // the device's client certificate (mTLS)
+	Key          string `toml:"key"`
 }
 
 // ReaderConfig names one reader and its driver's settings.
@@ -78,6 +90,7 @@ func (c *Config) resolve(dir string) {
 		return filepath.Join(dir, p)
 	}
 	c.DataDir, c.TokenKey = abs(c.DataDir), abs(c.TokenKey)
+	c.Sync.PasswordFile, c.Sync.CA, c.Sync.Cert, c.Sync.Key = abs(c.Sync.PasswordFile), abs(c.Sync.CA), abs(c.Sync.Cert), abs(c.Sync.Key)
 	for i, k := range c.ListKeys {
 		c.ListKeys[i] = abs(k)
 	}

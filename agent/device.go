@@ -48,6 +48,9 @@ type Device struct {
 	Log      *slog.Logger
 	Metrics  *Metrics
 	Record   *Recorder // nil: no transcripts
+	// Journaled, if set, is called after each tap is on disk (the sync
+	// link's Kick); it must not block.
+	Journaled func()
 
 	mu sync.Mutex
 }
@@ -94,6 +97,8 @@ func (d *Device) decideAndJournal(start time.Time, reader, direction string, id 
 	seq, err := d.Journal.Append(tap, counterKey(in.Identity), ctr)
 	if err != nil {
 		dec = d.unjournaled(err)
+	} else if d.Journaled != nil {
+		d.Journaled()
 	}
 	res := Result{Decision: dec, Seq: seq}
 	if id != nil {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -13,65 +11,8 @@ import (
 	"karta/offline"
 	"karta/offline/offlinetest"
 	tapsync "karta/sync"
+	"karta/sync/synctest"
 )
-
-// stubCentral stores taps by (device, seq), as central will, and acks
-// what it stored; dropAcks makes it forget to ack the first n batches.
-type stubCentral struct {
-	mu       sync.Mutex
-	stored   map[uint64]int // seq → times received
-	dropAcks atomic.Int32
-	conn     tapsync.Conn
-	status   chan tapsync.Status
-}
-
-func startCentral(t *testing.T, url string) *stubCentral {
-	t.Helper()
-	c := &stubCentral{stored: map[uint64]int{}, status: make(chan tapsync.Status, 16)}
-	conn, err := tapsync.DialMQTT(tapsync.MQTTOptions{URL: url, ClientID: "central-stub"})(context.Background(), "", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.conn = conn
-	t.Cleanup(conn.Close)
-	must(t, conn.Subscribe("karta/v1/dev/+/taps", 1, c.onTaps))
-	must(t, conn.Subscribe("karta/v1/dev/+/status", 1, c.onStatus))
-	return c
-}
-
-func (c *stubCentral) onTaps(topic string, b []byte) {
-	dev, _ := tapsync.DeviceOf(topic)
-	m, err := tapsync.DecodeTapBatch(dev, b)
-	if err != nil {
-		return
-	}
-	c.mu.Lock()
-	for _, tap := range m.Taps {
-		c.stored[tap.Seq]++
-	}
-	c.mu.Unlock()
-	if c.dropAcks.Add(-1) >= 0 {
-		return
-	}
-	ack, _ := tapsync.Encode(tapsync.Ack{V: 1, Device: dev, Ranges: []tapsync.SeqRange{{From: m.From, To: m.To}}})
-	go c.conn.Publish(tapsync.AckTopic(dev), 1, false, ack) // never block paho's handler
-}
-
-func (c *stubCentral) onStatus(topic string, b []byte) {
-	dev, _ := tapsync.DeviceOf(topic)
-	if st, err := tapsync.DecodeStatus(dev, b); err == nil {
-		select {
-		case c.status <- st:
-		default:
-		}
-	}
-}
-
-func (c *stubCentral) distinct() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.stored)
-}
 
 func must(t testing.TB, err error) {
 	t.Helper()
@@ -115,16 +56,16 @@ func drained(t *testing.T, j *offline.Journal, within time.Duration) {
 
 func TestLinkDrainsJournal(t *testing.T) {
 	b := mosquittotest.Start(t)
-	c := startCentral(t, b.URL())
+	c := synctest.Start(t, b.URL())
 	j := offlinetest.Journal(t, offline.JournalOptions{})
 	journalTaps(t, j, 1200)
 	startLink(t, b.URL(), j, tapsync.LinkOptions{Batch: 100, Poll: 20 * time.Millisecond})
 	drained(t, j, 20*time.Second)
-	if c.distinct() != 1200 {
-		t.Errorf("central stored %d distinct taps, want 1200", c.distinct())
+	if c.Distinct("bus-0042") != 1200 {
+		t.Errorf("central stored %d distinct taps, want 1200", c.Distinct("bus-0042"))
 	}
 	select {
-	case st := <-c.status:
+	case st := <-c.Status:
 		if !st.Online || st.Device != "bus-0042" {
 			t.Errorf("status %+v", st)
 		}
@@ -144,12 +85,12 @@ func TestLinkSurvivesBrokerOutage(t *testing.T) {
 	b.Stop()
 	journalTaps(t, j, 300) // the device works on while the link is down
 	b.Restart()
-	c := startCentral(t, b.URL())
+	c := synctest.Start(t, b.URL())
 	drained(t, j, 30*time.Second)
 	// No central listened before the outage, so nothing was acked: every
 	// one of the 600 taps came through after it.
-	if c.distinct() != 600 || j.Stats().NextSeq != 601 {
-		t.Errorf("central stored %d distinct taps, next seq %d; want 600 and 601", c.distinct(), j.Stats().NextSeq)
+	if c.Distinct("bus-0042") != 600 || j.Stats().NextSeq != 601 {
+		t.Errorf("central stored %d distinct taps, next seq %d; want 600 and 601", c.Distinct("bus-0042"), j.Stats().NextSeq)
 	}
 }
 
@@ -157,19 +98,13 @@ func TestLinkSurvivesBrokerOutage(t *testing.T) {
 // central sees duplicates and stores each tap once.
 func TestLinkResendsUnacked(t *testing.T) {
 	b := mosquittotest.Start(t)
-	c := startCentral(t, b.URL())
-	c.dropAcks.Store(3)
+	c := synctest.Start(t, b.URL())
+	c.DropAcks.Store(3)
 	j := offlinetest.Journal(t, offline.JournalOptions{})
 	journalTaps(t, j, 250)
 	startLink(t, b.URL(), j, tapsync.LinkOptions{Batch: 50, Window: 2, Poll: 20 * time.Millisecond, AckTimeout: 300 * time.Millisecond})
 	drained(t, j, 20*time.Second)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	dups := 0
-	for _, n := range c.stored {
-		dups += n - 1
-	}
-	if len(c.stored) != 250 || dups == 0 {
-		t.Errorf("%d distinct, %d duplicates; want 250 and some resends", len(c.stored), dups)
+	if n, dups := c.Distinct("bus-0042"), c.Duplicates("bus-0042"); n != 250 || dups == 0 {
+		t.Errorf("%d distinct, %d duplicates; want 250 and some resends", n, dups)
 	}
 }

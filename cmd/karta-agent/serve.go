@@ -94,8 +94,13 @@ func serveDevice(ctx context.Context, cfg *agent.Config, dev *agent.Device, st *
 		stop := serveMetrics(cfg.MetricsAddr, dev, log)
 		defer stop()
 	}
+	stopLink, err := startLink(ctx, cfg, dev, st, log)
+	if err != nil {
+		return err
+	}
+	defer stopLink()
 	log.Info("karta-agent: serving", "device", cfg.DeviceID, "role", cfg.Rules.Role, "readers", len(cfg.Readers), "boot", st.journal.Boot())
-	err := serveReaders(ctx, cfg, dev, log)
+	err = serveReaders(ctx, cfg, dev, log)
 	cancel()
 	wg.Wait()
 	return err
