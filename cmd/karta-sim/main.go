@@ -28,6 +28,7 @@ var commands = map[string]func(ctx context.Context, args []string, stdout, stder
 	"transcript": writeTranscript,
 	"demo":       demo,
 	"registry":   writeRegistry,
+	"vpcd":       vpcdCommand,
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {

@@ -24,6 +24,9 @@ func (c *Client) run(ctx context.Context, present func() Responder, done chan st
 			return
 		}
 		c.log.Info("vpcd: vpcd hung up; connecting again", "addr", c.opts.Addr)
+		if !sleep(ctx, c.opts.Backoff) { // a vpcd that hangs up at once is not hammered
+			return
+		}
 	}
 }
 

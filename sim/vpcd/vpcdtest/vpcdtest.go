@@ -23,13 +23,16 @@ type Server struct {
 	ln *net.TCPListener
 }
 
-// Listen starts a Server on a free port of 127.0.0.1.
-func Listen() (*Server, error) {
-	ln, err := net.ListenTCP("tcp", &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)})
+// Listen starts a Server on addr; "" is a free port of 127.0.0.1.
+func Listen(addr string) (*Server, error) {
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
 	}
-	return &Server{ln: ln}, nil
+	return &Server{ln: ln.(*net.TCPListener)}, nil
 }
 
 // Addr is the address to give the card (vpcd.Options.Addr).

@@ -1,0 +1,7 @@
+package pcsc
+
+// Exported for the external tests.
+var (
+	Match = match
+	Wrap  = wrap
+)
