@@ -41,11 +41,17 @@ type SyncConfig struct {
 // ReaderConfig names one reader and its driver's settings.
 type ReaderConfig struct {
 	Name      string   `toml:"name"`
-	Driver    string   `toml:"driver"`    // "sim" (virtual cards), later "pcsc", "pn532"
+	Driver    string   `toml:"driver"`    // "pcsc", "sim" (virtual cards); "pn532"
 	Direction string   `toml:"direction"` // turnstiles: "in" or "out"
-	Cards     []string `toml:"cards"`     // sim: virtual card names, presented in turn
-	Every     Duration `toml:"every"`     // sim: time between taps
-	Count     int      `toml:"count"`     // sim: taps before the reader stops; 0: forever
+	Retry     Duration `toml:"retry"`     // pause before listening again after the reader failed; 0: 2s
+	// pcsc
+	Reader      string   `toml:"reader"`      // PC/SC reader name or prefix; "": the first
+	Share       string   `toml:"share"`       // "shared" (default) or "exclusive"
+	Protocol    string   `toml:"protocol"`    // "any" (default), "t0", "t1"
+	Disposition string   `toml:"disposition"` // on close: "leave" (default), "reset", "unpower"
+	Cards       []string `toml:"cards"`       // sim: virtual card names, presented in turn
+	Every       Duration `toml:"every"`       // sim: time between taps
+	Count       int      `toml:"count"`       // sim: taps before the reader stops; 0: forever
 }
 
 // HardwareConfig chooses and wires the outputs.

@@ -8,8 +8,9 @@ import (
 	"karta/readers"
 )
 
-// removalWait bounds how long a reader waits for a card to leave the field
-// before it closes it and listens again.
+// removalWait is how long a card may stay in the field before the agent
+// says so in its log; it keeps waiting, so a card left on the reader is
+// never read twice.
 const removalWait = 30 * time.Second
 
 // Serve taps the cards presented at r until ctx ends (nil) or the reader
@@ -31,10 +32,10 @@ func (d *Device) Serve(ctx context.Context, r readers.Reader, direction string) 
 // release waits for the person to take the card away, so that one
 // presentation is one tap, then closes it.
 func (d *Device) release(ctx context.Context, card readers.Card) {
-	wctx, cancel := context.WithTimeout(ctx, removalWait)
-	defer cancel()
-	if err := card.WaitRemoved(wctx); err != nil && ctx.Err() == nil {
-		d.Log.Info("agent: card left in the field; listening again", "err", err)
+	t := time.AfterFunc(removalWait, func() { d.Log.Warn("agent: a card has been left in the field", "for", removalWait) })
+	defer t.Stop()
+	if err := card.WaitRemoved(ctx); err != nil && ctx.Err() == nil {
+		d.Log.Warn("agent: waiting for the card to leave the field", "err", err)
 	}
 	card.Close()
 }

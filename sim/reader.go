@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -10,10 +11,13 @@ import (
 	"karta/readers/readertest"
 )
 
+// ErrOutOfCards: a virtual reader has presented all the cards it was given.
+var ErrOutOfCards = errors.New("sim: reader out of cards")
+
 // Reader is a virtual reader: it presents its cards in turn, Every apart,
 // and each card leaves the field as soon as the device waits for it to go
 // (the person takes the card back when signalled). After Count
-// presentations (0: never) it reports readers.ErrReaderGone.
+// presentations (0: never) it reports ErrOutOfCards.
 type Reader struct {
 	ReaderName string
 	Cards      []*Card
@@ -53,7 +57,7 @@ func (r *Reader) next() (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if len(r.Cards) == 0 || r.Count > 0 && r.n >= r.Count {
-		return 0, fmt.Errorf("sim: reader %s presented all its %d cards: %w", r.ReaderName, r.n, readers.ErrReaderGone)
+		return 0, fmt.Errorf("reader %s presented its %d cards: %w", r.ReaderName, r.n, ErrOutOfCards)
 	}
 	r.n++
 	return r.n - 1, nil

@@ -6,38 +6,60 @@ import (
 
 	"karta/agent"
 	"karta/readers"
+	"karta/readers/pcsc"
 	"karta/sim"
 )
 
 // errOutOfCards: a simulated reader presented all the cards it was given.
-var errOutOfCards = readers.ErrReaderGone
+var errOutOfCards = sim.ErrOutOfCards
 
 type configuredReader struct {
 	reader    readers.Reader
 	direction string
+	retry     agent.Duration
 }
 
-// openReaders makes the configured readers. Only cmd/ knows drivers by name.
-func openReaders(cfg *agent.Config) ([]configuredReader, error) {
-	var out []configuredReader
+// openReaders makes the configured readers; close releases what they hold
+// (the PC/SC context). Only cmd/ knows drivers by name.
+func openReaders(cfg *agent.Config) (out []configuredReader, close func(), err error) {
+	var pc *pcsc.Context
 	var errs []error
 	for _, rc := range cfg.Readers {
-		r, err := openReader(rc)
+		r, err := openReader(rc, &pc)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("reader %s: %w", rc.Name, err))
 			continue
 		}
-		out = append(out, configuredReader{reader: r, direction: rc.Direction})
+		out = append(out, configuredReader{reader: named{r, rc.Name}, direction: rc.Direction, retry: rc.Retry})
 	}
-	return out, errors.Join(errs...)
+	close = func() {
+		if pc != nil {
+			pc.Close()
+		}
+	}
+	return out, close, errors.Join(errs...)
 }
 
-func openReader(rc agent.ReaderConfig) (readers.Reader, error) {
+func openReader(rc agent.ReaderConfig, pc **pcsc.Context) (readers.Reader, error) {
 	switch rc.Driver {
 	case "sim":
 		return simReader(rc)
+	case "pcsc":
+		return pcscReader(rc, pc)
 	}
-	return nil, fmt.Errorf("driver %q: this build knows sim", rc.Driver)
+	return nil, fmt.Errorf("driver %q: this build knows pcsc and sim", rc.Driver)
+}
+
+// pcscReader opens the process's PC/SC context on first use.
+func pcscReader(rc agent.ReaderConfig, pc **pcsc.Context) (readers.Reader, error) {
+	if *pc == nil {
+		c, err := pcsc.Open(pcsc.Options{Share: pcsc.Share(rc.Share), Protocol: pcsc.Protocol(rc.Protocol), Disposition: pcsc.Disposition(rc.Disposition)})
+		if err != nil {
+			return nil, err
+		}
+		*pc = c
+	}
+	return (*pc).Reader(rc.Reader), nil
 }
 
 func simReader(rc agent.ReaderConfig) (readers.Reader, error) {
@@ -54,3 +76,12 @@ func simReader(rc agent.ReaderConfig) (readers.Reader, error) {
 	}
 	return r, nil
 }
+
+// named gives a reader the name its config gives it: the name in the
+// journal, the logs and the metrics, whatever the driver calls the device.
+type named struct {
+	readers.Reader
+	name string
+}
+
+func (n named) Name() string { return n.name }

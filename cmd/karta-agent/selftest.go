@@ -12,6 +12,7 @@ import (
 	"karta/agent"
 	"karta/hardware"
 	"karta/offline"
+	"karta/readers/pcsc"
 )
 
 // check is one line of the selftest report.
@@ -112,15 +113,36 @@ func listInfo(cfg *agent.Config, lists *offline.Lists) string {
 }
 
 func readerChecks(cfg *agent.Config) check {
-	rs, err := openReaders(cfg)
+	rs, closeReaders, err := openReaders(cfg)
+	defer closeReaders()
 	if err != nil {
 		return check{name: "readers", err: err}
 	}
-	info := ""
+	var names []string
 	for _, r := range rs {
-		info += r.reader.Name() + " "
+		names = append(names, r.reader.Name())
 	}
-	return check{name: "readers", info: info}
+	return check{name: "readers", info: strings.Join(names, ", ") + pcscSeen(cfg)}
+}
+
+// pcscSeen lists the readers PC/SC sees, when the config uses it.
+func pcscSeen(cfg *agent.Config) string {
+	for _, rc := range cfg.Readers {
+		if rc.Driver != "pcsc" {
+			continue
+		}
+		c, err := pcsc.Open(pcsc.Options{})
+		if err != nil {
+			return "; PC/SC: " + err.Error()
+		}
+		defer c.Close()
+		names, err := c.Readers()
+		if err != nil {
+			return "; PC/SC: " + err.Error()
+		}
+		return fmt.Sprintf("; PC/SC sees %q", names)
+	}
+	return ""
 }
 
 // hardwareCheck opens the outputs and leaves them in their safe state.

@@ -124,25 +124,43 @@ func watchInbox(ctx context.Context, inbox *agent.Inbox, log *slog.Logger) {
 // serveReaders runs one goroutine per reader until ctx ends or every
 // reader has stopped.
 func serveReaders(ctx context.Context, cfg *agent.Config, dev *agent.Device, log *slog.Logger) error {
-	rs, err := openReaders(cfg)
+	rs, closeReaders, err := openReaders(cfg)
+	defer closeReaders()
 	if err != nil {
 		return err
 	}
 	var wg sync.WaitGroup
 	errs := make([]error, len(rs))
 	for i, r := range rs {
-		wg.Go(func() {
-			errs[i] = dev.Serve(ctx, r.reader, r.direction)
-			if errs[i] != nil {
-				log.Warn("karta-agent: reader stopped", "reader", r.reader.Name(), "err", errs[i])
-			}
-		})
+		wg.Go(func() { errs[i] = serveReader(ctx, dev, r, log) })
 	}
 	wg.Wait()
 	if ctx.Err() != nil {
 		return nil
 	}
 	return finished(errs)
+}
+
+// serveReader serves one reader and, when it fails (unplugged, pcscd
+// restarted), listens again after its retry pause. Only a virtual reader
+// that ran out of cards ends it.
+func serveReader(ctx context.Context, dev *agent.Device, r configuredReader, log *slog.Logger) error {
+	pause := r.retry.Duration
+	if pause == 0 {
+		pause = 2 * time.Second
+	}
+	for {
+		err := dev.Serve(ctx, r.reader, r.direction)
+		if ctx.Err() != nil || errors.Is(err, errOutOfCards) {
+			return err
+		}
+		log.Warn("karta-agent: reader failed; listening again", "reader", r.reader.Name(), "err", err, "in", pause)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(pause):
+		}
+	}
 }
 
 // finished: readers that ran out of cards (simulated ones) end the run

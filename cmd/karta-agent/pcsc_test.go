@@ -1,0 +1,88 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"karta/readers/pcsc/pcsctest"
+	"karta/sim"
+	"karta/sim/vpcd"
+)
+
+// lockedBuffer is the agent's stdout (the console hardware), read while
+// the agent writes it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestRunPCSC: karta-agent with a PC/SC reader reads virtual cards through
+// the real pcscd (vsmartcard's vpcd reader), decides, journals and signals.
+func TestRunPCSC(t *testing.T) {
+	pcscd := pcsctest.Start(t)
+	d := provision(t, "bus", 0, "0s", "mir-debit")
+	cfg, err := os.ReadFile(d.config)
+	must(t, err)
+	reader := fmt.Sprintf("[[readers]]\nname = \"front\"\ndriver = \"pcsc\"\nreader = %q\nretry = \"100ms\"\n\n[rules]", pcscd.Reader(0))
+	text := string(cfg)
+	text = text[:strings.Index(text, "[[readers]]")] + reader + text[strings.Index(text, "[rules]")+len("[rules]"):]
+	must(t, os.WriteFile(d.config, []byte(text), 0o640))
+
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &lockedBuffer{}
+	done := make(chan int)
+	go func() { done <- run(ctx, []string{"run", "--config", d.config}, out, os.Stderr) }()
+	card := vpcd.NewClient(vpcd.Options{Addr: pcscd.Addr(0)})
+	defer card.Close()
+	for i, name := range []string{"mir-debit", "visa-gpo-track2", "mir-maestro"} {
+		c, _ := sim.Lookup(name)
+		must(t, card.Insert(func() vpcd.Responder { return c.Insert() }))
+		waitFor(t, out, i+1)
+		card.Remove()
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	want := []string{"ok", "not_mir", "stoplisted"}
+	taps := d.journal(t)
+	if len(taps) != len(want) {
+		t.Fatalf("%d taps journaled, want %d:\n%s", len(taps), len(want), out)
+	}
+	for i, tap := range taps {
+		if tap.Reason != want[i] || !strings.HasPrefix(tap.Reader, "front") {
+			t.Errorf("tap %d: %+v, want %s", i+1, tap, want[i])
+		}
+	}
+	noPAN(t, out.String())
+}
+
+// waitFor waits until the console has signalled n taps (one light each).
+func waitFor(t *testing.T, out *lockedBuffer, n int) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for strings.Count(out.String(), "●") < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d taps signalled after 20 s:\n%s", strings.Count(out.String(), "●"), n, out)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
