@@ -1,11 +1,9 @@
 package broker
 
 import (
-	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
-	"strings"
 
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/packets"
@@ -58,10 +56,8 @@ func (h *acl) OnACLCheck(cl *mqtt.Client, topic string, write bool) bool {
 	if cl.Net.Inline {
 		return true
 	}
-	own := tapsync.Root + "dev/" + cl.ID + "/"
 	if write {
-		return topic == own+"taps" || topic == own+"status"
+		return mayWrite(cl.ID, topic)
 	}
-	return topic == own+"ack" || topic == own+"config" || topic == own+"cmd" ||
-		strings.HasPrefix(topic, tapsync.Root+"lists/") && !bytes.ContainsAny([]byte(topic), "#")
+	return mayRead(cl.ID, topic)
 }

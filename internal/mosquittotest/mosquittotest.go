@@ -28,29 +28,49 @@ type Broker struct {
 // without any, anonymous clients may do anything.
 func Start(t testing.TB, extra ...string) *Broker {
 	t.Helper()
-	bin, err := exec.LookPath("mosquitto")
-	if err != nil {
-		bin = "/usr/sbin/mosquitto"
-		if _, err := os.Stat(bin); err != nil {
-			need(t, "mosquitto is not installed (Debian package mosquitto; make test installs it)")
+	return StartConfig(t, func(port int) string {
+		conf := fmt.Sprintf("listener %d 127.0.0.1\n", port)
+		if len(extra) == 0 {
+			conf += "allow_anonymous true\n"
 		}
-	}
+		for _, l := range extra {
+			conf += l + "\n"
+		}
+		return conf
+	})
+}
+
+// StartConfig runs mosquitto with the config conf returns for the free
+// port it is given (listeners, TLS, ACL); persistence and logging are
+// added.
+func StartConfig(t testing.TB, conf func(port int) string) *Broker {
+	t.Helper()
+	bin := binary(t)
 	b := &Broker{t: t, Port: freePort(t)}
 	dir := t.TempDir()
 	b.conf, b.log = filepath.Join(dir, "mosquitto.conf"), filepath.Join(dir, "mosquitto.log")
-	conf := fmt.Sprintf("listener %d 127.0.0.1\npersistence false\nlog_dest file %s\nlog_type error\nlog_type warning\n", b.Port, b.log)
-	if len(extra) == 0 {
-		conf += "allow_anonymous true\n"
+	text := fmt.Sprintf("persistence false\nlog_dest file %s\nlog_type error\nlog_type warning\n", b.log) + conf(b.Port)
+	if os.Geteuid() == 0 {
+		// As root mosquitto would switch to its own user, which cannot
+		// read the test's files (0700 directory, 0600 keys).
+		text += "user root\n"
 	}
-	for _, l := range extra {
-		conf += l + "\n"
-	}
-	if err := os.WriteFile(b.conf, []byte(conf), 0o644); err != nil {
+	if err := os.WriteFile(b.conf, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	b.start(bin)
 	t.Cleanup(b.Stop)
 	return b
+}
+
+func binary(t testing.TB) string {
+	if bin, err := exec.LookPath("mosquitto"); err == nil {
+		return bin
+	}
+	if _, err := os.Stat("/usr/sbin/mosquitto"); err != nil {
+		need(t, "mosquitto is not installed (Debian package mosquitto; make test installs it)")
+	}
+	return "/usr/sbin/mosquitto"
 }
 
 func need(t testing.TB, why string) {
@@ -64,6 +84,9 @@ func need(t testing.TB, why string) {
 func (b *Broker) start(bin string) {
 	b.t.Helper()
 	b.cmd = exec.Command(bin, "-c", b.conf)
+	if f, err := os.OpenFile(b.log+".out", os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644); err == nil {
+		b.cmd.Stdout, b.cmd.Stderr = f, f // errors before the log opens
+	}
 	b.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := b.cmd.Start(); err != nil {
 		b.t.Fatalf("mosquitto: %v", err)
@@ -77,7 +100,8 @@ func (b *Broker) start(bin string) {
 		}
 		if time.Now().After(deadline) {
 			log, _ := os.ReadFile(b.log)
-			b.t.Fatalf("mosquitto did not listen on %s: %v\n%s", b.Addr(), err, log)
+			out, _ := os.ReadFile(b.log + ".out")
+			b.t.Fatalf("mosquitto did not listen on %s: %v\n%s%s", b.Addr(), err, out, log)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -100,11 +124,7 @@ func (b *Broker) Stop() {
 func (b *Broker) Restart() {
 	b.t.Helper()
 	b.Stop()
-	bin, _ := exec.LookPath("mosquitto")
-	if bin == "" {
-		bin = "/usr/sbin/mosquitto"
-	}
-	b.start(bin)
+	b.start(binary(b.t))
 }
 
 func freePort(t testing.TB) int {
