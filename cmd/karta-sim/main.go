@@ -29,6 +29,7 @@ var commands = map[string]func(ctx context.Context, args []string, stdout, stder
 	"demo":       demo,
 	"registry":   writeRegistry,
 	"vpcd":       vpcdCommand,
+	"pn532":      pn532Command,
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
