@@ -45,13 +45,17 @@ type ReaderConfig struct {
 	Direction string   `toml:"direction"` // turnstiles: "in" or "out"
 	Retry     Duration `toml:"retry"`     // pause before listening again after the reader failed; 0: 2s
 	// pcsc
-	Reader      string   `toml:"reader"`      // PC/SC reader name or prefix; "": the first
-	Share       string   `toml:"share"`       // "shared" (default) or "exclusive"
-	Protocol    string   `toml:"protocol"`    // "any" (default), "t0", "t1"
-	Disposition string   `toml:"disposition"` // on close: "leave" (default), "reset", "unpower"
-	Cards       []string `toml:"cards"`       // sim: virtual card names, presented in turn
-	Every       Duration `toml:"every"`       // sim: time between taps
-	Count       int      `toml:"count"`       // sim: taps before the reader stops; 0: forever
+	Reader      string `toml:"reader"`      // PC/SC reader name or prefix; "": the first
+	Share       string `toml:"share"`       // "shared" (default) or "exclusive"
+	Protocol    string `toml:"protocol"`    // "any" (default), "t0", "t1"
+	Disposition string `toml:"disposition"` // on close: "leave" (default), "reset", "unpower"
+	// pn532
+	Path    string   `toml:"path"`    // serial device, e.g. /dev/serial/by-id/...
+	Baud    int      `toml:"baud"`    // 0: 115200
+	Timeout Duration `toml:"timeout"` // per card exchange; 0: 1s
+	Cards   []string `toml:"cards"`   // sim: virtual card names, presented in turn
+	Every   Duration `toml:"every"`   // sim: time between taps
+	Count   int      `toml:"count"`   // sim: taps before the reader stops; 0: forever
 }
 
 // HardwareConfig chooses and wires the outputs.

@@ -7,6 +7,7 @@ import (
 	"karta/agent"
 	"karta/readers"
 	"karta/readers/pcsc"
+	"karta/readers/pn532"
 	"karta/sim"
 )
 
@@ -46,8 +47,10 @@ func openReader(rc agent.ReaderConfig, pc **pcsc.Context) (readers.Reader, error
 		return simReader(rc)
 	case "pcsc":
 		return pcscReader(rc, pc)
+	case "pn532":
+		return pn532Reader(rc)
 	}
-	return nil, fmt.Errorf("driver %q: this build knows pcsc and sim", rc.Driver)
+	return nil, fmt.Errorf("driver %q: this build knows pcsc, pn532 and sim", rc.Driver)
 }
 
 // pcscReader opens the process's PC/SC context on first use.
@@ -60,6 +63,24 @@ func pcscReader(rc agent.ReaderConfig, pc **pcsc.Context) (readers.Reader, error
 		*pc = c
 	}
 	return (*pc).Reader(rc.Reader), nil
+}
+
+// pn532Reader opens a PN532 on a serial line; the driver reopens the same
+// path when the device comes back after a disconnect.
+func pn532Reader(rc agent.ReaderConfig) (readers.Reader, error) {
+	if rc.Path == "" {
+		return nil, errors.New("a pn532 reader needs path (the serial device)")
+	}
+	baud := rc.Baud
+	if baud == 0 {
+		baud = pn532.DefaultBaud
+	}
+	open := func() (pn532.Port, error) { return pn532.OpenSerial(rc.Path, baud) }
+	port, err := open()
+	if err != nil {
+		return nil, err
+	}
+	return pn532.New(port, pn532.Options{Name: rc.Name, Reopen: open, Timeout: rc.Timeout.Duration}), nil
 }
 
 func simReader(rc agent.ReaderConfig) (readers.Reader, error) {
