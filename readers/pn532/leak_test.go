@@ -2,6 +2,7 @@ package pn532_test
 
 import (
 	"context"
+	"karta/internal/leaktest"
 	"runtime"
 	"strings"
 	"testing"
@@ -13,42 +14,6 @@ import (
 // ours marks the goroutines a test must not leave behind: the driver's (it
 // should have none), the serial library's and the emulator's.
 var ours = []string{"karta/readers/pn532.", "go.bug.st/serial.", "karta/sim/pn532."}
-
-// checkNoLeaks makes t fail if goroutines of ours are still running once
-// every other cleanup has run. Register it first: cleanups run last first.
-func checkNoLeaks(t *testing.T) {
-	t.Cleanup(func() {
-		deadline := time.Now().Add(patience)
-		for {
-			left := goroutines(ours...)
-			if len(left) == 0 {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Errorf("%d goroutines left behind:\n%s", len(left), strings.Join(left, "\n\n"))
-				return
-			}
-			time.Sleep(10 * time.Millisecond) // polling, not asserting
-		}
-	})
-}
-
-// goroutines returns the stacks of the goroutines running any of funcs,
-// other than the one asking.
-func goroutines(funcs ...string) []string {
-	buf := make([]byte, 1<<20)
-	buf = buf[:runtime.Stack(buf, true)]
-	var out []string
-	for _, g := range strings.Split(string(buf), "\n\n")[1:] {
-		for _, f := range funcs {
-			if strings.Contains(g, f) {
-				out = append(out, g)
-				break
-			}
-		}
-	}
-	return out
-}
 
 // TestNoGoroutineLeak counts goroutines before and after a whole life: an
 // emulator, a reader, a read, a removal, a cancelled WaitCard, a device
@@ -77,8 +42,12 @@ func TestNoGoroutineLeak(t *testing.T) {
 	deadline := time.Now().Add(patience)
 	for runtime.NumGoroutine() > before {
 		if time.Now().After(deadline) {
-			t.Fatalf("%d goroutines before, %d after:\n%s", before, runtime.NumGoroutine(), strings.Join(goroutines(""), "\n\n"))
+			t.Fatalf("%d goroutines before, %d after:\n%s", before, runtime.NumGoroutine(), strings.Join(leaktest.Goroutines(""), "\n\n"))
 		}
 		time.Sleep(10 * time.Millisecond) // polling, not asserting
 	}
 }
+
+// checkNoLeaks makes t fail if goroutines of this test's code outlive its
+// other cleanups. Register it first: cleanups run last first.
+func checkNoLeaks(t *testing.T) { leaktest.Check(t, patience, ours...) }

@@ -1,39 +1,10 @@
 package vpcd_test
 
 import (
-	"runtime"
-	"strings"
+	"karta/internal/leaktest"
 	"testing"
-	"time"
 )
 
-// checkNoLeaks makes t fail if a goroutine of the Client outlives the
-// test's other cleanups. Register it first: cleanups run last first.
-func checkNoLeaks(t *testing.T) {
-	t.Cleanup(func() {
-		deadline := time.Now().Add(patience)
-		for {
-			left := goroutines("karta/sim/vpcd.")
-			if len(left) == 0 {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Errorf("%d goroutines left behind:\n%s", len(left), strings.Join(left, "\n\n"))
-				return
-			}
-			time.Sleep(10 * time.Millisecond) // polling, not asserting
-		}
-	})
-}
-
-func goroutines(fn string) []string {
-	buf := make([]byte, 1<<20)
-	buf = buf[:runtime.Stack(buf, true)]
-	var out []string
-	for _, g := range strings.Split(string(buf), "\n\n") {
-		if strings.Contains(g, fn) {
-			out = append(out, g)
-		}
-	}
-	return out
-}
+// checkNoLeaks makes t fail if goroutines of this test's code outlive its
+// other cleanups. Register it first: cleanups run last first.
+func checkNoLeaks(t *testing.T) { leaktest.Check(t, patience, "karta/sim/vpcd.") }
