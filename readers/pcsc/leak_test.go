@@ -1,9 +1,10 @@
 package pcsc_test
 
 import (
-	"karta/internal/leaktest"
 	"testing"
 	"time"
+
+	"karta/internal/leaktest"
 )
 
 // ours marks the goroutines a test must not leave behind: the driver's,

@@ -2,12 +2,12 @@ package pn532_test
 
 import (
 	"context"
-	"karta/internal/leaktest"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
 
+	"karta/internal/leaktest"
 	simpn532 "karta/sim/pn532"
 )
 

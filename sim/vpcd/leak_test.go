@@ -1,8 +1,9 @@
 package vpcd_test
 
 import (
-	"karta/internal/leaktest"
 	"testing"
+
+	"karta/internal/leaktest"
 )
 
 // checkNoLeaks makes t fail if goroutines of this test's code outlive its
