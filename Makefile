@@ -8,9 +8,11 @@ FUZZ_TARGETS := \
 	./readers/emv:FuzzParse ./readers/emv:FuzzParseDOL \
 	./readers/emv:FuzzParseProcessing ./readers/emv:FuzzRead \
 	./readers/transcript:FuzzParse ./offline:FuzzDecodeEntry \
-	./offline/bundle:FuzzRead ./offline/bundle:FuzzOpen
+	./offline/bundle:FuzzRead ./offline/bundle:FuzzOpen \
+	./readers/pn532:FuzzParseFrame ./readers/pn532:FuzzDecoder ./sim/vpcd:FuzzReadMessage \
+	./sync:FuzzDecodeTapBatch ./sync:FuzzDecodeStatus ./sync:FuzzDecodeAck
 
-.PHONY: all build run test deps lint bench fuzz clean
+.PHONY: all build run test deps lint cross test-arm bench fuzz clean
 
 all: build
 
@@ -22,9 +24,21 @@ build:
 run: build
 	@bash scripts/demo.sh
 
-## test: install what the tests need, then run every test.
+## test: install what the tests need, then run every test, natively and on ARM.
 test: deps lint
 	$(GO) test -race -count=1 ./...
+	@$(MAKE) --no-print-directory cross
+	@$(MAKE) --no-print-directory test-arm
+
+## cross: karta-agent for the ARM devices, cgo with Debian's cross compilers:
+## bin/linux-arm/ (GOARM=7) and bin/linux-arm64/.
+cross: deps
+	@GO="$(GO)" BIN="$(BIN)" bash scripts/cross.sh
+
+## test-arm: the tests of every package not using cgo, as ARM binaries
+## (GOARM=7 and arm64) under qemu-user.
+test-arm: deps
+	@GO="$(GO)" bash scripts/test-arm.sh
 
 ## deps: install missing system packages (Debian) the tests need.
 deps:

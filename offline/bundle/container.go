@@ -100,12 +100,15 @@ func block(b []byte, max int, what string) (blk, rest []byte, err error) {
 	if len(b) < 4 {
 		return nil, nil, &Error{Kind: ErrTruncated, Detail: what + ": length cut short"}
 	}
-	n := int(binary.BigEndian.Uint32(b))
+	// Compare as uint64: on 32-bit ARM int(0xFFFFFFFF) is -1, which would
+	// pass both checks below and then panic in the slice.
+	n64 := uint64(binary.BigEndian.Uint32(b))
 	switch {
-	case n > max:
-		return nil, nil, &Error{Kind: ErrFormat, Detail: fmt.Sprintf("%s of %d bytes, at most %d", what, n, max)}
-	case len(b)-4 < n:
-		return nil, nil, &Error{Kind: ErrTruncated, Detail: fmt.Sprintf("%s: %d of %d bytes", what, len(b)-4, n)}
+	case n64 > uint64(max):
+		return nil, nil, &Error{Kind: ErrFormat, Detail: fmt.Sprintf("%s of %d bytes, at most %d", what, n64, max)}
+	case uint64(len(b)-4) < n64:
+		return nil, nil, &Error{Kind: ErrTruncated, Detail: fmt.Sprintf("%s: %d of %d bytes", what, len(b)-4, n64)}
 	}
+	n := int(n64)
 	return b[4 : 4+n : 4+n], b[4+n:], nil
 }
