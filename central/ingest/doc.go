@@ -1,0 +1,18 @@
+// Package ingest is how taps reach central's database exactly once.
+//
+// Batches arrive on karta/v1/dev/+/taps (a shared subscription when
+// several central instances share a broker). Each is decoded and checked
+// (tapsync.DecodeTapBatch: the payload's device must be the topic's), then
+// batches from all devices are gathered into rounds; a round is stored in
+// one transaction (group commit), deduplicated on (device, seq) by the
+// database, and only after the commit does each device get its ack. A
+// batch that is lost, refused or arrives twice costs nothing: the device
+// sends again until acked, and the database keeps one copy.
+//
+// # Caveats
+//
+//   - The MQTT handler never blocks: when rounds back up, new batches are
+//     dropped (and counted); their devices send them again.
+//   - An ack is sent for what was stored, duplicates included, so a
+//     device whose earlier ack was lost can prune.
+package ingest

@@ -1,0 +1,100 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"karta/central/store"
+	tapsync "karta/sync"
+)
+
+// Store is what ingest needs of central's database.
+type Store interface {
+	SaveTaps(ctx context.Context, batches []store.DeviceBatch) ([]store.Saved, error)
+}
+
+// Ingester stores tap batches in rounds and acks them after commit.
+type Ingester struct {
+	Conn  tapsync.Conn
+	Store Store
+	Log   *slog.Logger
+	// Filter is the subscription: tapsync.SharedTapsFilter on an external
+	// broker shared by several instances; the plain filter on the
+	// embedded one.
+	Filter string
+	Round  int           // batches per round at most; 0: 256
+	Wait   time.Duration // how long a round waits to fill; 0: 2ms
+	Queue  int           // batches waiting for a round; 0: 4096
+	// Saved, if set, sees every stored batch (gap, skew and clone checks).
+	Saved func(b tapsync.TapBatch, s store.Saved)
+
+	in      chan received
+	dropped atomic.Int64
+	refused atomic.Int64
+	stored  atomic.Int64
+}
+
+type received struct {
+	batch tapsync.TapBatch
+	at    time.Time
+}
+
+// Stats counts what ingest did since it started.
+type Stats struct{ Stored, Dropped, Refused int64 }
+
+// Stats returns the counters.
+func (in *Ingester) Stats() Stats {
+	return Stats{Stored: in.stored.Load(), Dropped: in.dropped.Load(), Refused: in.refused.Load()}
+}
+
+// Run subscribes and stores rounds until ctx ends or the connection drops.
+func (in *Ingester) Run(ctx context.Context) error {
+	in.defaults()
+	if err := in.Conn.Subscribe(in.Filter, 1, in.onTaps); err != nil {
+		return fmt.Errorf("ingest: subscribe %s: %w", in.Filter, err)
+	}
+	for {
+		round, err := in.gather(ctx)
+		if err != nil || ctx.Err() != nil {
+			return err
+		}
+		if err := in.store(ctx, round); err != nil {
+			in.Log.Error("ingest: round not stored; devices will send again", "batches", len(round), "err", err)
+		}
+	}
+}
+
+func (in *Ingester) defaults() {
+	if in.Round == 0 {
+		in.Round = 256
+	}
+	if in.Wait == 0 {
+		in.Wait = 2 * time.Millisecond
+	}
+	if in.Queue == 0 {
+		in.Queue = 4096
+	}
+	if in.Filter == "" {
+		in.Filter = tapsync.Root + "dev/+/taps"
+	}
+	in.in = make(chan received, in.Queue)
+}
+
+// onTaps runs on the MQTT client's goroutine: decode, check, hand over.
+func (in *Ingester) onTaps(topic string, payload []byte) {
+	dev, ok := tapsync.DeviceOf(topic)
+	b, err := tapsync.DecodeTapBatch(dev, payload)
+	if !ok || err != nil {
+		in.refused.Add(1)
+		in.Log.Warn("ingest: batch refused", "topic", topic, "err", err)
+		return
+	}
+	select {
+	case in.in <- received{batch: b, at: time.Now()}:
+	default:
+		in.dropped.Add(1)
+	}
+}

@@ -1,0 +1,78 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"karta/central/store"
+	tapsync "karta/sync"
+)
+
+// gather waits for a first batch, then takes more until the round is full
+// or Wait has passed.
+func (in *Ingester) gather(ctx context.Context) ([]received, error) {
+	var round []received
+	select {
+	case <-ctx.Done():
+		return nil, nil
+	case <-in.Conn.Lost():
+		return nil, fmt.Errorf("ingest: connection lost")
+	case r := <-in.in:
+		round = append(round, r)
+	}
+	if ctx.Err() != nil {
+		return nil, nil
+	}
+	deadline := time.NewTimer(in.Wait)
+	defer deadline.Stop()
+	for len(round) < in.Round {
+		select {
+		case r := <-in.in:
+			round = append(round, r)
+		case <-deadline.C:
+			return round, nil
+		}
+	}
+	return round, nil
+}
+
+// store commits a round, then acks each device what is now stored.
+func (in *Ingester) store(ctx context.Context, round []received) error {
+	if len(round) == 0 {
+		return ctx.Err()
+	}
+	batches := make([]store.DeviceBatch, len(round))
+	for i, r := range round {
+		batches[i] = store.DeviceBatch{Device: r.batch.Device, Received: r.at, Taps: r.batch.Taps}
+	}
+	saved, err := in.Store.SaveTaps(ctx, batches)
+	if err != nil {
+		return err
+	}
+	for i, s := range saved {
+		in.stored.Add(int64(s.New))
+		if in.Saved != nil {
+			in.Saved(round[i].batch, s)
+		}
+	}
+	return in.ack(saved)
+}
+
+// ack sends each device one ack with all its ranges of the round.
+func (in *Ingester) ack(saved []store.Saved) error {
+	byDevice := map[string][]tapsync.SeqRange{}
+	for _, s := range saved {
+		byDevice[s.Device] = append(byDevice[s.Device], s.Ranges...)
+	}
+	for dev, ranges := range byDevice {
+		payload, err := tapsync.Encode(tapsync.Ack{V: tapsync.V, Device: dev, Ranges: ranges})
+		if err == nil {
+			err = in.Conn.Publish(tapsync.AckTopic(dev), 1, false, payload)
+		}
+		if err != nil {
+			return fmt.Errorf("ingest: ack %s: %w", dev, err)
+		}
+	}
+	return nil
+}
