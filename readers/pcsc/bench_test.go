@@ -8,7 +8,6 @@ import (
 	"karta/agent/agenttest"
 	"karta/readers/pcsc"
 	"karta/readers/pcsc/pcsctest"
-	"karta/readers/readertest"
 	"karta/sim/vpcd"
 )
 
@@ -38,26 +37,9 @@ func BenchmarkTapThroughPCSCD(b *testing.B) {
 	defer card.Close()
 	roundTrip := bareRoundTrip(b, card)
 	dev := agenttest.BusDevice(b, testKey(b))
-	timed := &readertest.Timed{Card: card}
-	var total, apdu time.Duration
-	taps := 0
-	for b.Loop() {
-		timed.Reset()
-		start := time.Now()
-		if res := dev.Tap(context.Background(), timed, "front", ""); res.Seq == 0 || !res.Decision.Allowed {
-			b.Fatalf("tap: %+v", res.Decision)
-		}
-		total += time.Since(start)
-		apdu += timed.Spent()
-		taps++
-	}
-	per := func(d time.Duration) float64 { return float64(d.Microseconds()) / float64(taps) / 1000 }
-	b.ReportMetric(per(total), "tap-ms")
-	b.ReportMetric(per(apdu), "apdu-ms")
-	b.ReportMetric(per(total-apdu), "agent-ms")
-	b.ReportMetric(float64(timed.Exchanges()), "apdus/tap")
+	perAPDU := agenttest.BenchTaps(b, dev, card)
 	b.ReportMetric(float64(roundTrip.Microseconds())/1000, "raw-roundtrip-ms")
-	b.ReportMetric(per(apdu)/float64(timed.Exchanges())/(float64(roundTrip.Microseconds())/1000), "x-raw-roundtrip")
+	b.ReportMetric(float64(perAPDU)/float64(roundTrip), "x-raw-roundtrip")
 }
 
 // bareRoundTrip times SELECT PPSE through pcscd, with no parsing at all.

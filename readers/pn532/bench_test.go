@@ -8,7 +8,6 @@ import (
 	"karta/agent/agenttest"
 	"karta/offline/token"
 	"karta/readers/pn532"
-	"karta/readers/readertest"
 	"karta/sim"
 	simpn532 "karta/sim/pn532"
 )
@@ -41,25 +40,9 @@ func BenchmarkTapThroughPN532(b *testing.B) {
 	roundTrip := bareSelect(b, card)
 	key, _ := token.NewKey("k1", []byte("pn532-bench-token-key-0123456789"))
 	dev := agenttest.BusDevice(b, key)
-	timed := &readertest.Timed{Card: card}
-	var total, apdu time.Duration
-	taps := 0
-	for b.Loop() {
-		timed.Reset()
-		start := time.Now()
-		if res := dev.Tap(context.Background(), timed, "front", ""); res.Seq == 0 || !res.Decision.Allowed {
-			b.Fatalf("tap: %+v", res.Decision)
-		}
-		total += time.Since(start)
-		apdu += timed.Spent()
-		taps++
-	}
-	per := func(d time.Duration) float64 { return float64(d.Microseconds()) / float64(taps) / 1000 }
-	b.ReportMetric(per(total), "tap-ms")
-	b.ReportMetric(per(apdu), "apdu-ms")
-	b.ReportMetric(per(total-apdu), "agent-ms")
-	b.ReportMetric(float64(timed.Exchanges()), "apdus/tap")
+	perAPDU := agenttest.BenchTaps(b, dev, card)
 	b.ReportMetric(float64(roundTrip.Microseconds())/1000, "raw-roundtrip-ms")
+	b.ReportMetric(float64(perAPDU)/float64(roundTrip), "x-raw-roundtrip")
 }
 
 func bareSelect(b *testing.B, card interface {
