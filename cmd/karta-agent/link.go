@@ -27,7 +27,9 @@ func startLink(ctx context.Context, cfg *agent.Config, dev *agent.Device, st *st
 	link := &tapsync.Link{Device: cfg.DeviceID, Dial: tapsync.DialMQTT(opts), Outbox: st.journal, Log: log,
 		Status: statusOf(cfg, dev, st)}
 	dev.Journaled = link.Kick
-	ctx, cancel := context.WithCancel(ctx)
+	// The link outlives the readers: stop() ends it, after the agent has
+	// let it send what is left (drain).
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{})
 	go func() { link.Run(ctx); close(done) }()
 	return func() { cancel(); <-done }, nil

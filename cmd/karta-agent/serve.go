@@ -99,6 +99,9 @@ func serveDevice(ctx context.Context, cfg *agent.Config, dev *agent.Device, st *
 		return err
 	}
 	defer stopLink()
+	if cfg.Sync.Broker != "" {
+		defer drain(st, log) // runs before stopLink: the link is still up
+	}
 	log.Info("karta-agent: serving", "device", cfg.DeviceID, "role", cfg.Rules.Role, "readers", len(cfg.Readers), "boot", st.journal.Boot())
 	err = serveReaders(ctx, cfg, dev, log)
 	cancel()
@@ -188,5 +191,19 @@ func serveMetrics(addr string, dev *agent.Device, log *slog.Logger) (stop func()
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		srv.Shutdown(ctx)
+	}
+}
+
+// drainFor bounds how long a stopping agent lets the link send what is
+// left; whatever is not acked by then stays in the journal for next time.
+const drainFor = 3 * time.Second
+
+func drain(st *stores, log *slog.Logger) {
+	deadline := time.Now().Add(drainFor)
+	for st.journal.Stats().Backlog > 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := st.journal.Stats().Backlog; n > 0 {
+		log.Info("karta-agent: taps left for the next sync", "backlog", n)
 	}
 }

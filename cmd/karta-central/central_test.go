@@ -85,6 +85,11 @@ func TestServe(t *testing.T) {
 	if err != nil || n != 300 || derr != nil || d.Role != "bus" {
 		t.Errorf("central stored %d taps (%v); device %+v (%v)", n, err, d, derr)
 	}
+	st.Close()
+	var out2 bytes.Buffer
+	if code := run(context.Background(), []string{"stats", "--db", db}, &out2, os.Stderr); code != 0 || !regexp.MustCompile(`bus-0042\s+bus\s+\w+\s+\S+\s+\d+\s+300`).MatchString(out2.String()) {
+		t.Errorf("stats: exit %d\n%s", code, out2.String())
+	}
 }
 
 func waitAddr(t *testing.T, out *lockedBuffer) string {

@@ -5,6 +5,7 @@
 //	karta-central serve [--db PATH|postgres://…] [--listen ADDR] [--secret-file F] [--mqtt-url URL]
 //	karta-central device-password --secret-file F --id DEVICE
 //	karta-central mosquitto-conf --dir DIR --port 8883 --ca F --cert F --key F
+//	karta-central stats [--db PATH|postgres://…]    devices and the taps stored
 package main
 
 import (
@@ -27,6 +28,7 @@ var commands = map[string]func(ctx context.Context, args []string, stdout, stder
 	"serve":           serve,
 	"device-password": devicePassword,
 	"mosquitto-conf":  mosquittoConf,
+	"stats":           stats,
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -35,6 +37,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return cmd(ctx, args[1:], stdout, stderr)
 		}
 	}
-	fmt.Fprintln(stderr, "usage: karta-central serve|device-password|mosquitto-conf [flags]")
+	fmt.Fprintln(stderr, "usage: karta-central serve|device-password|mosquitto-conf|stats [flags]")
 	return 2
 }
