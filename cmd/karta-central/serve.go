@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"flag"
 	"fmt"
 	"io"
@@ -68,7 +69,7 @@ func runCentral(ctx context.Context, f serveFlags, log *slog.Logger, stdout io.W
 // shared subscription.
 func connect(ctx context.Context, f serveFlags, log *slog.Logger, stdout io.Writer) (tapsync.Conn, string, func(), error) {
 	if f.mqttURL != "" {
-		conn, err := tapsync.DialMQTT(tapsync.MQTTOptions{URL: f.mqttURL, ClientID: fmt.Sprintf("karta-central-%d", os.Getpid())})(ctx, "", nil)
+		conn, err := tapsync.DialMQTT(tapsync.MQTTOptions{URL: f.mqttURL, ClientID: instanceID()})(ctx, "", nil)
 		if err != nil {
 			return nil, "", nil, err
 		}
@@ -108,4 +109,12 @@ func dirOf(path string) string {
 		return path[:i]
 	}
 	return "."
+}
+
+// instanceID names this central instance on a shared broker: unique, so
+// that several instances (even in one process) keep their sessions.
+func instanceID() string {
+	b := make([]byte, 4)
+	rand.Read(b) // crypto/rand does not fail on Linux
+	return fmt.Sprintf("karta-central-%d-%x", os.Getpid(), b)
 }
