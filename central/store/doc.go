@@ -68,6 +68,10 @@
 //   - Byte slices returned (chunks, signed manifests, configs) are copies;
 //     the caller may keep and change them.
 //   - Write throughput is bound by the card-history index (token, time):
-//     cards tap in no order, so each tap touches a random page of it.
-//     See bench_test.go for measured figures.
+//     cards tap in no order, so each tap dirties a random page of it, and
+//     SQLite writes whole pages to the WAL (about 5.9 KB written per tap
+//     against 0.3 KB for the bare rows). On a 2-core machine SQLite stores
+//     about 33,000 taps/s in rounds of 5,000 and 40,000 in rounds of
+//     20,000; PostgreSQL about 47,000 (BenchmarkSaveTaps). Bigger rounds
+//     are the lever.
 package store

@@ -80,13 +80,17 @@ func parseDSN(dsn string, opt Options) (*dialect, string, error) {
 // because central acks after commit and an acked tap must survive a power
 // cut; immediate transactions so writers queue on the busy timeout instead
 // of failing when a read would turn into a write; a page cache of 64 MiB
-// per connection (the default is 2 MiB) for the indexes the ingest walks.
+// per connection (the default is 2 MiB) for the indexes the ingest walks;
+// a checkpoint every 20,000 WAL pages (about 80 MiB; the default is 1,000)
+// so that an index page that many rounds touch is copied into the
+// database once, not once a round (measured: about 20 % more taps/s).
 func sqliteDSN(path string, busy time.Duration) string {
 	if busy <= 0 {
 		busy = 10 * time.Second
 	}
 	return fmt.Sprintf("file:%s?_busy_timeout=%d&_journal_mode=WAL&_synchronous=FULL&_txlock=immediate"+
-		"&_pragma=cache_size(-65536)&_pragma=temp_store(memory)", path, busy.Milliseconds())
+		"&_pragma=cache_size(-65536)&_pragma=temp_store(memory)&_pragma=wal_autocheckpoint(20000)",
+		path, busy.Milliseconds())
 }
 
 // Close closes the database.

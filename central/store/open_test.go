@@ -70,7 +70,7 @@ func TestMigrations(t *testing.T) {
 func TestSQLiteSettings(t *testing.T) {
 	s := storetest.Open(t, storetest.DSN(t, "sqlite"))
 	for name, want := range map[string]string{
-		"journal_mode": "wal", "synchronous": "2", "busy_timeout": "10000", "cache_size": "-65536",
+		"journal_mode": "wal", "synchronous": "2", "busy_timeout": "10000", "cache_size": "-65536", "wal_autocheckpoint": "20000",
 	} {
 		got, err := s.Pragma(context.Background(), name)
 		if err != nil || got != want {
