@@ -12,32 +12,19 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
+
+	"karta/internal/cli"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
-}
+func main() { cli.Main(run) }
 
-var commands = map[string]func(ctx context.Context, args []string, stdout, stderr io.Writer) int{
+var commands = map[string]cli.Command{
 	"run":      serve,
 	"selftest": selftest,
 	"install":  install,
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) > 0 {
-		if cmd, ok := commands[args[0]]; ok {
-			return cmd(ctx, args[1:], stdout, stderr)
-		}
-	}
-	fmt.Fprintln(stderr, "usage: karta-agent run|selftest|install --config FILE [BUNDLE...]")
-	return 2
+	return cli.Dispatch(ctx, args, stdout, stderr, commands, "usage: karta-agent run|selftest|install --config FILE [BUNDLE...]")
 }

@@ -9,21 +9,14 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
+
+	"karta/internal/cli"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
-}
+func main() { cli.Main(run) }
 
-var commands = map[string]func(ctx context.Context, args []string, stdout, stderr io.Writer) int{
+var commands = map[string]cli.Command{
 	"cards":      listCards,
 	"transcript": writeTranscript,
 	"demo":       demo,
@@ -33,11 +26,5 @@ var commands = map[string]func(ctx context.Context, args []string, stdout, stder
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) > 0 {
-		if cmd, ok := commands[args[0]]; ok {
-			return cmd(ctx, args[1:], stdout, stderr)
-		}
-	}
-	fmt.Fprintln(stderr, "usage: karta-sim cards | transcript --card NAME [-o FILE] | demo [--card NAME]...")
-	return 2
+	return cli.Dispatch(ctx, args, stdout, stderr, commands, "usage: karta-sim cards|transcript|demo|registry|vpcd|pn532 [flags] (karta-sim COMMAND -h)")
 }

@@ -11,22 +11,16 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
+
+	"karta/internal/cli"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
-}
+func main() { cli.Main(run) }
 
 // command is one "karta NOUN VERB".
 type command struct {
 	name, usage string
-	run         func(ctx context.Context, args []string, stdout, stderr io.Writer) int
+	run         cli.Command
 }
 
 var commands = []command{
