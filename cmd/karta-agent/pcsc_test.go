@@ -39,12 +39,7 @@ func (l *lockedBuffer) String() string {
 func TestRunPCSC(t *testing.T) {
 	pcscd := pcsctest.Start(t)
 	d := provision(t, "bus", 0, "0s", "mir-debit")
-	cfg, err := os.ReadFile(d.config)
-	must(t, err)
-	reader := fmt.Sprintf("[[readers]]\nname = \"front\"\ndriver = \"pcsc\"\nreader = %q\nretry = \"100ms\"\n\n[rules]", pcscd.Reader(0))
-	text := string(cfg)
-	text = text[:strings.Index(text, "[[readers]]")] + reader + text[strings.Index(text, "[rules]")+len("[rules]"):]
-	must(t, os.WriteFile(d.config, []byte(text), 0o640))
+	d.useReader(t, fmt.Sprintf("[[readers]]\nname = \"front\"\ndriver = \"pcsc\"\nreader = %q\nretry = \"100ms\"", pcscd.Reader(0)))
 
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &lockedBuffer{}
@@ -63,15 +58,7 @@ func TestRunPCSC(t *testing.T) {
 		t.Fatalf("exit %d", code)
 	}
 	want := []string{"ok", "not_mir", "stoplisted"}
-	taps := d.journal(t)
-	if len(taps) != len(want) {
-		t.Fatalf("%d taps journaled, want %d:\n%s", len(taps), len(want), out)
-	}
-	for i, tap := range taps {
-		if tap.Reason != want[i] || !strings.HasPrefix(tap.Reader, "front") {
-			t.Errorf("tap %d: %+v, want %s", i+1, tap, want[i])
-		}
-	}
+	d.checkReasons(t, want, out)
 	noPAN(t, out.String())
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"strings"
 	"testing"
 
 	"karta/sim"
@@ -33,12 +32,7 @@ func TestRunPN532(t *testing.T) {
 	em := newPN532(t)
 	em.SetFaults(simpn532.Faults{Noise: 0.05})
 	d := provision(t, "bus", 0, "0s", "mir-debit")
-	cfg, err := os.ReadFile(d.config)
-	must(t, err)
-	reader := fmt.Sprintf("[[readers]]\nname = \"front\"\ndriver = \"pn532\"\npath = %q\nretry = \"100ms\"\n\n[rules]", em.Path())
-	text := string(cfg)
-	text = text[:strings.Index(text, "[[readers]]")] + reader + text[strings.Index(text, "[rules]")+len("[rules]"):]
-	must(t, os.WriteFile(d.config, []byte(text), 0o640))
+	d.useReader(t, fmt.Sprintf("[[readers]]\nname = \"front\"\ndriver = \"pn532\"\npath = %q\nretry = \"100ms\"", em.Path()))
 
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &lockedBuffer{}
@@ -55,14 +49,6 @@ func TestRunPN532(t *testing.T) {
 		t.Fatalf("exit %d", code)
 	}
 	want := []string{"ok", "not_mir", "not_mir"}
-	taps := d.journal(t)
-	if len(taps) != len(want) {
-		t.Fatalf("%d taps, want %d:\n%s", len(taps), len(want), out)
-	}
-	for i, tap := range taps {
-		if tap.Reason != want[i] || tap.Reader != "front" {
-			t.Errorf("tap %d: %+v, want %s", i+1, tap, want[i])
-		}
-	}
+	d.checkReasons(t, want, out)
 	noPAN(t, out.String())
 }

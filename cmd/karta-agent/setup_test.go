@@ -116,3 +116,28 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// useReader replaces the device's [[readers]] section with reader (TOML).
+func (d *device) useReader(t *testing.T, reader string) {
+	t.Helper()
+	b, err := os.ReadFile(d.config)
+	must(t, err)
+	text := string(b)
+	text = text[:strings.Index(text, "[[readers]]")] + reader + "\n\n[rules]" + text[strings.Index(text, "[rules]")+len("[rules]"):]
+	must(t, os.WriteFile(d.config, []byte(text), 0o640))
+}
+
+// checkReasons checks the journal holds one tap per wanted reason, in
+// order, each from the reader named front.
+func (d *device) checkReasons(t *testing.T, want []string, out fmt.Stringer) {
+	t.Helper()
+	taps := d.journal(t)
+	if len(taps) != len(want) {
+		t.Fatalf("%d taps journaled, want %d:\n%s", len(taps), len(want), out)
+	}
+	for i, tap := range taps {
+		if tap.Reason != want[i] || tap.Reader != "front" {
+			t.Errorf("tap %d: %+v, want %s from front", i+1, tap, want[i])
+		}
+	}
+}
