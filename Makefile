@@ -10,7 +10,8 @@ FUZZ_TARGETS := \
 	./readers/transcript:FuzzParse ./offline:FuzzDecodeEntry \
 	./offline/bundle:FuzzRead ./offline/bundle:FuzzOpen \
 	./readers/pn532:FuzzParseFrame ./readers/pn532:FuzzDecoder ./sim/vpcd:FuzzReadMessage \
-	./sync:FuzzDecodeTapBatch ./sync:FuzzDecodeStatus ./sync:FuzzDecodeAck
+	./sync:FuzzDecodeTapBatch ./sync:FuzzDecodeStatus ./sync:FuzzDecodeAck \
+	./sync:FuzzDecodeConfig ./sync:FuzzDecodeCommand ./sync:FuzzDecodeListOffer
 
 .PHONY: all build run test deps lint cross test-arm bench fuzz clean
 

@@ -22,8 +22,11 @@
 // what they accept (MaxPayload, MaxBatch): a hostile payload costs nothing
 // but its rejection.
 //
-// Lists travel as the bundles of offline/bundle: the signed manifest
-// retained on karta/v1/lists/{list}/manifest, the chunks retained on
-// karta/v1/lists/{list}/{version}/{base}/{i}. Device config and commands
-// come signed (Signed), with the same Ed25519 keys as lists.
+// Lists travel as the bundles of offline/bundle: an offer (ListOffer) of
+// signed manifests, the latest version as a snapshot and as deltas, is
+// retained on karta/v1/lists/{list}/manifest, and each version's chunks
+// are retained on karta/v1/lists/{list}/{version}/{base}/{i}. Device
+// config (retained) and commands come signed (Signed, made by Sign), with
+// the same Ed25519 keys as lists; DecodeConfig and DecodeCommand verify
+// the signature before they parse a byte of the payload.
 package sync

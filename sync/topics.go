@@ -15,13 +15,18 @@ func StatusTopic(device string) string { return Root + "dev/" + device + "/statu
 func ConfigTopic(device string) string { return Root + "dev/" + device + "/config" }
 func CmdTopic(device string) string    { return Root + "dev/" + device + "/cmd" }
 
-// ManifestTopic carries a list's signed manifest, retained.
+// ManifestTopic carries a list's offer (ListOffer), retained.
 func ManifestTopic(list string) string { return Root + "lists/" + list + "/manifest" }
 
-// ChunkTopic carries chunk i of a list version (base 0: the snapshot),
-// retained.
+// ChunkTopic carries chunk i (from 0) of a list version (base 0: the
+// snapshot), retained; a device subscribes to ChunksFilter.
 func ChunkTopic(list string, version, base uint64, i int) string {
 	return fmt.Sprintf("%slists/%s/%d/%d/%d", Root, list, version, base, i)
+}
+
+// ChunksFilter matches every chunk of one list version.
+func ChunksFilter(list string, version, base uint64) string {
+	return fmt.Sprintf("%slists/%s/%d/%d/+", Root, list, version, base)
 }
 
 // SharedTapsFilter is what central instances subscribe to: one shared

@@ -52,6 +52,24 @@ func (k *SigningKey) GoString() string { return k.String() }
 
 func (k *SigningKey) sign(msg []byte) []byte { return ed25519.Sign(k.priv, msg) }
 
+// Sign signs msg with the key: for the other signed messages central sends
+// devices (config, commands), which carry the key id beside the signature.
+func (k *SigningKey) Sign(msg []byte) []byte { return k.sign(msg) }
+
+// Verify checks that the key id of ring made sig over msg: ErrUnknownKey
+// for an id the ring lacks, ErrBadSignature for a signature that does not
+// match.
+func (r KeyRing) Verify(id string, msg, sig []byte) error {
+	pub, ok := r[id]
+	if !ok {
+		return fmt.Errorf("%w: key %s; trusted: %s", ErrUnknownKey, id, trusted(r))
+	}
+	if len(sig) != ed25519.SignatureSize || !ed25519.Verify(pub, msg, sig) {
+		return fmt.Errorf("%w: key %s", ErrBadSignature, id)
+	}
+	return nil
+}
+
 // PublicKey is the public half of a SigningKey, as devices pin it.
 type PublicKey struct {
 	ID  string
