@@ -18,6 +18,9 @@ type Conn interface {
 	// Subscribe routes messages matching filter to handle, which must not
 	// block.
 	Subscribe(filter string, qos byte, handle func(topic string, payload []byte)) error
+	// Unsubscribe ends a subscription made with exactly filter; messages
+	// already on their way may still reach its handler.
+	Unsubscribe(filter string) error
 	// Lost is closed when the connection drops.
 	Lost() <-chan struct{}
 	Close()

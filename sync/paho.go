@@ -65,6 +65,10 @@ func (c *pahoConn) Subscribe(filter string, qos byte, handle func(string, []byte
 	return c.wait(context.Background(), t)
 }
 
+func (c *pahoConn) Unsubscribe(filter string) error {
+	return c.wait(context.Background(), c.client.Unsubscribe(filter))
+}
+
 func (c *pahoConn) Close() {
 	c.client.Disconnect(250)
 	c.markLost()

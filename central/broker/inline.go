@@ -18,6 +18,8 @@ type inline struct {
 	b    *Broker
 	once sync.Once
 	lost chan struct{}
+	mu   sync.Mutex
+	ids  map[string]int // filter → the subscription id it was made with
 }
 
 var subID atomic.Int32
@@ -27,9 +29,27 @@ func (c *inline) Publish(topic string, qos byte, retained bool, payload []byte) 
 }
 
 func (c *inline) Subscribe(filter string, _ byte, handle func(string, []byte)) error {
-	return c.b.srv.Subscribe(filter, int(subID.Add(1)), func(_ *mqtt.Client, _ packets.Subscription, pk packets.Packet) {
+	id := int(subID.Add(1))
+	c.mu.Lock()
+	if c.ids == nil {
+		c.ids = map[string]int{}
+	}
+	c.ids[filter] = id
+	c.mu.Unlock()
+	return c.b.srv.Subscribe(filter, id, func(_ *mqtt.Client, _ packets.Subscription, pk packets.Packet) {
 		handle(pk.TopicName, pk.Payload)
 	})
+}
+
+func (c *inline) Unsubscribe(filter string) error {
+	c.mu.Lock()
+	id, ok := c.ids[filter]
+	delete(c.ids, filter)
+	c.mu.Unlock()
+	if !ok {
+		return nil
+	}
+	return c.b.srv.Unsubscribe(filter, id)
 }
 
 func (c *inline) Lost() <-chan struct{} { return c.lost }
