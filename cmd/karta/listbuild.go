@@ -4,10 +4,9 @@ import (
 	"context"
 	"errors"
 	"io"
-	"path/filepath"
-	"strings"
 	"time"
 
+	"karta/central/registry"
 	"karta/offline/bundle"
 )
 
@@ -70,20 +69,10 @@ func (f *buildFlags) check(nargs int) string {
 		return "--expires must be positive"
 	}
 	if f.format == "" {
-		f.format = formatOf(f.in)
+		f.format = registry.Format(f.in)
 	}
 	if f.format != "csv" && f.format != "jsonl" {
 		return "cannot tell the format of " + f.in + ": give --format csv or --format jsonl"
-	}
-	return ""
-}
-
-func formatOf(path string) string {
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".csv":
-		return "csv"
-	case ".jsonl", ".ndjson", ".json":
-		return "jsonl"
 	}
 	return ""
 }
@@ -102,7 +91,7 @@ func build(ctx context.Context, f *buildFlags, stderr io.Writer) (*buildResult, 
 	if err != nil {
 		return nil, err
 	}
-	res := &buildResult{registry: reg}
+	res := &buildResult{export: reg}
 	if res.bundle, err = res.sign(f, keys.signing); err != nil {
 		return nil, err
 	}

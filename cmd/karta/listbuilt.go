@@ -10,7 +10,7 @@ import (
 
 // buildResult is what karta list build made.
 type buildResult struct {
-	registry
+	export
 	puts, deletes int
 	bundle        *bundle.Bundle
 }

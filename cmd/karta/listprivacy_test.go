@@ -64,7 +64,7 @@ func TestListNoPAN(t *testing.T) {
 	if leaked := readertest.PANLeaks(out.Bytes(), pans); len(leaked) > 0 {
 		t.Errorf("card numbers in the output: %v\n%s", leaked, out.String())
 	}
-	for _, want := range []string{"no --token-key", "(not shown: not a column name)", "line 7: pan is not 12-19 digits"} {
+	for _, want := range []string{"no token key was given", "(not shown: not a column name)", "line 7: pan is not 12-19 digits"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the output does not say %q: a run did not do what the test means", want)
 		}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 
+	"karta/central/registry"
 	"karta/offline"
 	"karta/offline/bundle"
 	"karta/offline/token"
@@ -30,8 +31,8 @@ func loadBuildKeys(f *buildFlags) (buildKeys, error) {
 	return k, err
 }
 
-// registry is what was read from a registry export.
-type registry struct {
+// export is what was read from a registry export.
+type export struct {
 	path          string
 	entries       []*offline.Entry
 	rows, skipped int
@@ -39,8 +40,8 @@ type registry struct {
 
 // readRegistry converts every row of the file; bad rows go to stderr by
 // line number and are skipped.
-func readRegistry(ctx context.Context, path, format string, key *token.Key, stderr io.Writer) (registry, error) {
-	reg := registry{path: path}
+func readRegistry(ctx context.Context, path, format string, key *token.Key, stderr io.Writer) (export, error) {
+	reg := export{path: path}
 	file, err := os.Open(path)
 	if err != nil {
 		return reg, err
@@ -51,20 +52,20 @@ func readRegistry(ctx context.Context, path, format string, key *token.Key, stde
 		return reg, err
 	}
 	in := &countingReader{r: file}
-	rows, err := newRowReader(in, format)
+	rows, err := registry.NewReader(in, format, key)
 	if err != nil {
 		return reg, fmt.Errorf("%s: %w", path, err)
 	}
 	p := newProgress(stderr, "reading "+path, fi.Size())
 	defer p.clear()
-	return reg, reg.read(ctx, rows, newConverter(key), func(bad error) {
+	return reg, reg.read(ctx, rows, func(bad error) {
 		p.clear()
 		fmt.Fprintf(stderr, "%s %v\n", path, bad)
 	}, func() { p.update(in.n, reg.rows) })
 }
 
 // read fills reg from rows; it passes each bad row to bad.
-func (reg *registry) read(ctx context.Context, rows rowReader, c *converter, bad func(error), tick func()) error {
+func (reg *export) read(ctx context.Context, rows *registry.Reader, bad func(error), tick func()) error {
 	for {
 		if reg.rows%4096 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -72,8 +73,9 @@ func (reg *registry) read(ctx context.Context, rows rowReader, c *converter, bad
 			}
 			tick()
 		}
-		e, err := reg.next(rows, c)
-		var rowErr *rowError
+		e, err := rows.Next()
+		reg.rows = rows.Rows()
+		var rowErr *registry.RowError
 		switch {
 		case errors.Is(err, io.EOF):
 			return reg.check()
@@ -88,19 +90,7 @@ func (reg *registry) read(ctx context.Context, rows rowReader, c *converter, bad
 	}
 }
 
-func (reg *registry) next(rows rowReader, c *converter) (*offline.Entry, error) {
-	r, err := rows.next()
-	var rowErr *rowError
-	if err == nil || errors.As(err, &rowErr) {
-		reg.rows++
-	}
-	if err != nil {
-		return nil, err
-	}
-	return c.entry(&r)
-}
-
-func (reg *registry) check() error {
+func (reg *export) check() error {
 	if reg.skipped > 0 && len(reg.entries) == 0 {
 		return errAllBad
 	}

@@ -1,4 +1,4 @@
-package main
+package registry
 
 import (
 	"fmt"
@@ -44,18 +44,19 @@ type row struct {
 	v    [numCols]string
 }
 
-// rowError is a bad row: it is reported and skipped. Its message never
-// shows a value from the row, which might be a card number in the wrong
-// column.
-type rowError struct {
-	line int
-	msg  string
+// RowError is a bad row: it is reported and skipped, and reading goes on.
+// Its message never shows a value from the row, which might be a card
+// number in the wrong column.
+type RowError struct {
+	Line  int    // from 1; a CSV row's first line
+	Token string // the row's card, when that much of it was good; else ""
+	msg   string
 }
 
-func (e *rowError) Error() string { return fmt.Sprintf("line %d: %s", e.line, e.msg) }
+func (e *RowError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.msg) }
 
 func badRow(line int, format string, args ...any) error {
-	return &rowError{line: line, msg: fmt.Sprintf(format, args...)}
+	return &RowError{Line: line, msg: fmt.Sprintf(format, args...)}
 }
 
 // shownName quotes a column or field name from a file if it looks like

@@ -1,4 +1,4 @@
-package main
+package registry
 
 import (
 	"errors"
@@ -6,9 +6,6 @@ import (
 	"karta/offline"
 	"karta/offline/token"
 )
-
-// errNoTokenKey: a row has a pan and no --token-key was given.
-var errNoTokenKey = errors.New("the registry has card numbers (pan) but no --token-key was given")
 
 const maxText = 64 // the longest category, school, role, schedule or reason
 
@@ -28,12 +25,22 @@ func newConverter(key *token.Key) *converter {
 	return &converter{key: key, seen: map[string]int{}}
 }
 
-// entry converts r. A bad row gives a *rowError; errNoTokenKey is fatal.
+// entry converts r. A bad row gives a *RowError, which names the card's
+// token once the card is known; ErrNoTokenKey is fatal.
 func (c *converter) entry(r *row) (*offline.Entry, error) {
 	tok, err := c.cardToken(r)
 	if err != nil {
 		return nil, err
 	}
+	e, err := c.fields(r, tok)
+	var re *RowError
+	if errors.As(err, &re) {
+		re.Token = tok
+	}
+	return e, err
+}
+
+func (c *converter) fields(r *row, tok string) (*offline.Entry, error) {
 	e := &offline.Entry{Token: tok}
 	for _, part := range []func(*row, *offline.Entry) error{basics, bus, school, stop, grantsSomething} {
 		if err := part(r, e); err != nil {
@@ -61,10 +68,10 @@ func (c *converter) cardToken(r *row) (string, error) {
 		return tok, nil
 	case pan == "":
 		return "", badRow(r.line, "neither pan nor token")
-	case !validPAN(pan):
+	case !ValidPAN(pan):
 		return "", badRow(r.line, "pan is not 12-19 digits with a valid check digit")
 	case c.key == nil:
-		return "", errNoTokenKey
+		return "", ErrNoTokenKey
 	}
 	b := []byte(pan)
 	defer clear(b)

@@ -1,4 +1,4 @@
-package main
+package registry
 
 import (
 	"bufio"
@@ -14,7 +14,7 @@ import (
 )
 
 // rowReader yields the rows of a registry export, io.EOF after the last.
-// A *rowError is a bad row and reading goes on; any other error is fatal.
+// A *RowError is a bad row and reading goes on; any other error is fatal.
 type rowReader interface {
 	next() (row, error)
 }
@@ -29,7 +29,7 @@ func newRowReader(r io.Reader, format string) (rowReader, error) {
 		s.Buffer(make([]byte, 64<<10), 1<<20)
 		return &jsonlRows{s: s}, nil
 	}
-	return nil, fmt.Errorf("format %q: want csv or jsonl", format)
+	return nil, fmt.Errorf("%w: format %q, want csv or jsonl", ErrFormat, format)
 }
 
 type csvRows struct {
@@ -42,20 +42,20 @@ func newCSVRows(r io.Reader) (*csvRows, error) {
 	c.r.ReuseRecord = true
 	header, err := c.r.Read()
 	if err != nil {
-		return nil, fmt.Errorf("header row: %w", err)
+		return nil, fmt.Errorf("%w: header row: %w", ErrFormat, err)
 	}
 	seen := map[int]bool{}
 	for i, h := range header {
 		name := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
 		col := colIndex(name)
 		if col < 0 || seen[col] {
-			return nil, fmt.Errorf("header column %d %s is unknown or repeated (is the header row missing?)", i+1, shownName(name))
+			return nil, fmt.Errorf("%w: header column %d %s is unknown or repeated (is the header row missing?)", ErrFormat, i+1, shownName(name))
 		}
 		seen[col] = true
 		c.cols = append(c.cols, col)
 	}
 	if !seen[colPAN] && !seen[colToken] {
-		return nil, errors.New("header has neither a pan nor a token column")
+		return nil, fmt.Errorf("%w: header has neither a pan nor a token column", ErrFormat)
 	}
 	return c, nil
 }

@@ -1,4 +1,4 @@
-package main
+package registry
 
 import (
 	"slices"
@@ -8,8 +8,8 @@ import (
 	"karta/offline"
 )
 
-// validPAN accepts 12-19 digits that pass the Luhn check.
-func validPAN(s string) bool {
+// ValidPAN accepts 12-19 digits that pass the Luhn check.
+func ValidPAN(s string) bool {
 	if len(s) < 12 || len(s) > 19 {
 		return false
 	}

@@ -1,4 +1,4 @@
-package main
+package registry
 
 import (
 	"errors"
@@ -19,6 +19,8 @@ func mkRow(pairs ...string) row {
 	}
 	return r
 }
+
+const testKeyFile = "testdata/token.key"
 
 func TestConverterRefuses(t *testing.T) {
 	key, err := token.LoadKey(testKeyFile)
@@ -54,14 +56,14 @@ func TestConverterRefuses(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.want, func(t *testing.T) {
 			e, err := newConverter(key).entry(&tt.row)
-			var re *rowError
+			var re *RowError
 			if !errors.As(err, &re) || !strings.HasPrefix(err.Error(), "line 7: "+tt.want) {
 				t.Errorf("entry = %+v, %v; want line 7: %s", e, err, tt.want)
 			}
 		})
 	}
 	r := mkRow("pan=2200701234567896", "bus_discount=1")
-	if _, err := newConverter(nil).entry(&r); !errors.Is(err, errNoTokenKey) {
+	if _, err := newConverter(nil).entry(&r); !errors.Is(err, ErrNoTokenKey) {
 		t.Errorf("a pan without a token key: %v", err)
 	}
 }
@@ -83,8 +85,8 @@ func TestValidPAN(t *testing.T) {
 		"2200701234567896": true, "2200123456789012341": true, "4111111111111111": true, "220070123456": false,
 		"2200701234567890": false, "22007012345678961234": false, "2200 7012 3456 7896": false, "": false,
 	} {
-		if validPAN(pan) != want {
-			t.Errorf("validPAN(%s) = %v", pan, !want)
+		if ValidPAN(pan) != want {
+			t.Errorf("ValidPAN(%s) = %v", pan, !want)
 		}
 	}
 }
