@@ -19,6 +19,7 @@ import (
 
 type serveFlags struct {
 	db, listen, secretFile, mqttURL string
+	api, apiTokenFile               string
 }
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -29,6 +30,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&f.listen, "listen", "127.0.0.1:1883", "embedded broker `ADDR` for devices")
 	fs.StringVar(&f.secretFile, "secret-file", "var/central.secret", "`FILE` of the secret device passwords derive from (made if missing)")
 	fs.StringVar(&f.mqttURL, "mqtt-url", "", "an external broker `URL` instead of the embedded one (shared subscription)")
+	fs.StringVar(&f.api, "api", "", "HTTP API `ADDR` (health, metrics, JSON), e.g. 127.0.0.1:8080; none if empty")
+	fs.StringVar(&f.apiTokenFile, "api-token-file", "", "`FILE` of the bearer token the API requires (needed off loopback)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -61,6 +64,11 @@ func runCentral(ctx context.Context, f serveFlags, log *slog.Logger, stdout io.W
 		return err
 	}
 	in := &ingest.Ingester{Conn: conn, Store: st, Log: log, Filter: filter}
+	stopAPI, err := startAPI(f.api, f.apiTokenFile, st, in.Stats, log, stdout)
+	if err != nil {
+		return err
+	}
+	defer stopAPI()
 	log.Info("karta-central: serving", "db", st.Backend())
 	return in.Run(ctx)
 }
