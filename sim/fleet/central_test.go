@@ -1,0 +1,96 @@
+package fleet_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"karta/central/broker"
+	"karta/central/ingest"
+	"karta/central/store"
+	"karta/central/store/storetest"
+	"karta/internal/mosquittotest"
+	"karta/sim/fleet"
+	tapsync "karta/sync"
+)
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+var passwords = broker.Passwords{Secret: []byte("fleet-test-secret-0123456789abcd")}
+
+// central is central's pieces in-process: a broker, a store and an
+// ingester; dial is how the fleet's devices reach it.
+type central struct {
+	st   *store.Store
+	in   *ingest.Ingester
+	conn tapsync.Conn // central's own connection to the broker
+	url  string
+	dial func(device string) tapsync.Dialer
+}
+
+// embedded is the default deployment: the embedded broker with device
+// passwords, SQLite.
+func embedded(tb testing.TB, tune func(*ingest.Ingester)) *central {
+	tb.Helper()
+	b, err := broker.Start(broker.Options{Addr: "127.0.0.1:0", Passwords: passwords})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { b.Close() })
+	st := storetest.Open(tb, "sqlite:"+filepath.Join(tb.TempDir(), "central.db"))
+	url := "tcp://" + b.Addr()
+	c := &central{st: st, conn: b.Conn(), url: url, dial: fleet.DialMQTT(url, passwords.For, 0)}
+	c.start(tb, "", tune)
+	return c
+}
+
+// scaledOut is the deployment for a larger region: a real Mosquitto (no
+// auth) and PostgreSQL, central on the shared subscription.
+func scaledOut(tb testing.TB, tune func(*ingest.Ingester)) *central {
+	tb.Helper()
+	b := mosquittotest.Start(tb)
+	st := storetest.Open(tb, storetest.PostgresDSN(tb, ""))
+	conn, err := tapsync.DialMQTT(tapsync.MQTTOptions{URL: b.URL(), ClientID: "karta-central-bench"})(context.Background(), "", nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(conn.Close)
+	c := &central{st: st, conn: conn, url: b.URL(), dial: fleet.DialMQTT(b.URL(), nil, 0)}
+	c.start(tb, tapsync.SharedTapsFilter, tune)
+	return c
+}
+
+// start runs the ingester until the test ends; tune may change its
+// settings.
+func (c *central) start(tb testing.TB, filter string, tune func(*ingest.Ingester)) {
+	tb.Helper()
+	c.in = &ingest.Ingester{Conn: c.conn, Store: c.st, Log: quiet, Filter: filter}
+	if tune != nil {
+		tune(c.in)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { c.in.Run(ctx); close(done) }()
+	tb.Cleanup(func() { cancel(); <-done })
+	c.subscribed(tb)
+}
+
+// subscribed waits until the ingester is subscribed: Run subscribes in
+// its own goroutine, and batches published before are lost until their
+// device's ack timeout, a stall a benchmark would measure. The probe is a
+// payload ingest refuses, so nothing is stored.
+func (c *central) subscribed(tb testing.TB) {
+	tb.Helper()
+	for deadline := time.Now().Add(10 * time.Second); c.in.Stats().Refused == 0; {
+		if time.Now().After(deadline) {
+			tb.Fatal("ingest did not subscribe within 10 s")
+		}
+		if err := c.conn.Publish(tapsync.TapsTopic("probe"), 1, false, []byte("probe")); err != nil {
+			tb.Fatal(err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
