@@ -73,27 +73,33 @@ func (s *Store) Commands(ctx context.Context, device string, limit int) ([]Comma
 }
 
 // ClaimCommands marks every command that is neither sent nor expired at
-// now as sent at now, and returns them, oldest first, for the caller to
-// publish. A command is claimed once, by one caller, even with several
-// instances on one database: that is what makes it sent at most once.
-// When nothing waits it only reads.
+// now, and whose device is online and not revoked, as sent at now, and
+// returns them, oldest first, for the caller to publish. A command for an
+// offline device waits (commands are not retained by the broker, and a
+// device's session starts clean). A command is claimed once, by one
+// caller, even with several instances on one database: that is what makes
+// it sent at most once. When nothing waits it only reads.
 func (s *Store) ClaimCommands(ctx context.Context, now time.Time) ([]Command, error) {
 	var waiting int
 	err := s.db.QueryRowContext(ctx, s.d.rebind(`SELECT COUNT(*) FROM
-		(SELECT 1 FROM commands WHERE sent_us = 0 AND expires_us > ? LIMIT 1) w`), us(now)).Scan(&waiting)
+		(SELECT 1 FROM commands WHERE `+claimable+` LIMIT 1) w`), us(now), true, false).Scan(&waiting)
 	if err != nil || waiting == 0 {
 		return nil, wrap(err, "claim commands")
 	}
 	var cs []Command
 	err = s.update(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, s.d.rebind(`UPDATE commands SET sent_us = ?
-			WHERE sent_us = 0 AND expires_us > ? RETURNING `+commandColumns), us(now), us(now))
+			WHERE `+claimable+` RETURNING `+commandColumns), us(now), us(now), true, false)
 		cs, err = collect(rows, err, scanCommand)
 		return err
 	})
 	slices.SortFunc(cs, func(a, b Command) int { return a.Issued.Compare(b.Issued) })
 	return cs, wrap(err, "claim commands")
 }
+
+// claimable selects the commands to send at ? (now), to devices online
+// (?, true) and not revoked (?, false).
+const claimable = `sent_us = 0 AND expires_us > ? AND device IN (SELECT id FROM devices WHERE online = ? AND revoked = ?)`
 
 // ReleaseCommand makes a claimed command unsent again, for a publish that
 // failed; ErrNotFound if there is no such command.

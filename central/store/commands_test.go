@@ -23,9 +23,16 @@ func TestClaimCommands(t *testing.T) {
 	ctx := context.Background()
 	t0 := storetest.T0
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		for _, id := range []string{"bus-1", "bus-2", "bus-3", "bus-4"} {
+			must(t, s.UpdateStatus(ctx, tapsync.Status{Device: id, Online: id != "bus-3", Time: t0}, t0))
+		}
+		must(t, s.RevokeDevice(ctx, "bus-4"))
 		must(t, s.AddCommand(ctx, command("c1", "bus-1", t0, 10*time.Minute)))
 		must(t, s.AddCommand(ctx, command("c2", "bus-2", t0.Add(time.Minute), 10*time.Minute)))
 		must(t, s.AddCommand(ctx, command("c3", "bus-1", t0.Add(-time.Hour), time.Minute)))
+		must(t, s.AddCommand(ctx, command("offline", "bus-3", t0, 20*time.Minute)))
+		must(t, s.AddCommand(ctx, command("revoked", "bus-4", t0, 20*time.Minute)))
+		must(t, s.AddCommand(ctx, command("unknown", "bus-5", t0, 20*time.Minute)))
 		if err := s.AddCommand(ctx, command("c1", "bus-1", t0, time.Minute)); !errors.Is(err, store.ErrExists) {
 			t.Errorf("same id again: %v", err)
 		}
@@ -50,6 +57,13 @@ func TestClaimCommands(t *testing.T) {
 		}
 		cs, err = s.ClaimCommands(ctx, t0.Add(11*time.Minute+time.Second))
 		if err != nil || len(cs) != 0 {
+			t.Errorf("claim with only offline, revoked and unknown devices' commands: %+v, %v", cs, err)
+		}
+		must(t, s.UpdateStatus(ctx, tapsync.Status{Device: "bus-3", Online: true, Time: t0}, t0))
+		if cs, err = s.ClaimCommands(ctx, t0.Add(12*time.Minute)); err != nil || !reflect.DeepEqual(ids(cs), []string{"offline"}) {
+			t.Errorf("claim when bus-3 is back: %v, %v", ids(cs), err)
+		}
+		if cs, err = s.ClaimCommands(ctx, t0.Add(21*time.Minute)); err != nil || len(cs) != 0 {
 			t.Errorf("claim after every expiry: %+v, %v", cs, err)
 		}
 		if err := s.ReleaseCommand(ctx, "c9"); !errors.Is(err, store.ErrNotFound) {
