@@ -1,0 +1,69 @@
+package store
+
+import (
+	"context"
+)
+
+// Schools returns every school an entitlement names, by its pass or its
+// meals, sorted bytewise.
+func (s *Store) Schools(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT school FROM entitlements WHERE school IS NOT NULL
+		UNION SELECT meals_school FROM entitlements WHERE meals_school IS NOT NULL ORDER BY 1`)
+	names, err := collect(rows, err, scanString)
+	return names, wrap(err, "schools")
+}
+
+// ListNames returns every list with a stored version, sorted.
+func (s *Store) ListNames(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT list FROM lists ORDER BY list`)
+	names, err := collect(rows, err, scanString)
+	return names, wrap(err, "list names")
+}
+
+// LatestVersions returns each list's newest stored version: one cheap
+// query to tell whether anything changed since a look before.
+func (s *Store) LatestVersions(ctx context.Context) (map[string]uint64, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT list, MAX(version) FROM lists GROUP BY list`)
+	type lv struct {
+		list string
+		v    int64
+	}
+	vs, err := collect(rows, err, func(r scanner) (x lv, err error) {
+		err = r.Scan(&x.list, &x.v)
+		return x, err
+	})
+	if err != nil {
+		return nil, wrap(err, "latest list versions")
+	}
+	m := make(map[string]uint64, len(vs))
+	for _, x := range vs {
+		m[x.list] = uint64(x.v)
+	}
+	return m, nil
+}
+
+// ScanTokens calls fn with every token of the registry in order
+// (bytewise), without holding them all in memory; an error from fn stops
+// the scan and is returned.
+func (s *Store) ScanTokens(ctx context.Context, fn func(token string) error) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT token FROM entitlements ORDER BY token`)
+	if err != nil {
+		return wrap(err, "tokens")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t string
+		if err = rows.Scan(&t); err == nil {
+			err = fn(t)
+		}
+		if err != nil {
+			return wrap(err, "tokens")
+		}
+	}
+	return wrap(rows.Err(), "tokens")
+}
+
+func scanString(r scanner) (v string, err error) {
+	err = r.Scan(&v)
+	return v, err
+}
