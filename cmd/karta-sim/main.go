@@ -5,6 +5,7 @@
 //	karta-sim transcript --card NAME [-o F] write a transcript of reading a card
 //	karta-sim demo [--card NAME ...]        read virtual cards, print identities
 //	karta-sim registry --token-key F [-o F] the demo registry (tokens only), JSONL
+//	karta-sim fleet --broker URL [--secret-file F] --devices N --rate R ...  a fleet syncing taps (load tests)
 package main
 
 import (
@@ -23,8 +24,9 @@ var commands = map[string]cli.Command{
 	"registry":   writeRegistry,
 	"vpcd":       vpcdCommand,
 	"pn532":      pn532Command,
+	"fleet":      fleetCommand,
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	return cli.Dispatch(ctx, args, stdout, stderr, commands, "usage: karta-sim cards|transcript|demo|registry|vpcd|pn532 [flags] (karta-sim COMMAND -h)")
+	return cli.Dispatch(ctx, args, stdout, stderr, commands, "usage: karta-sim cards|transcript|demo|registry|vpcd|pn532|fleet [flags] (karta-sim COMMAND -h)")
 }

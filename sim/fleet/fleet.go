@@ -141,6 +141,10 @@ func (f *Fleet) newDevice(i int, r *rand.Rand) (*Device, error) {
 	}
 	d := &Device{ID: id, Role: role, journal: j, fleet: &f.total,
 		gate: &gate{dial: o.Dial(id), connected: &f.connected}}
+	// A bbolt journal may hold taps of an earlier run: they count as
+	// journaled, so that backlog = journaled − acked holds.
+	d.own.journaled.Add(int64(j.Backlog()))
+	d.fleet.journaled.Add(int64(j.Backlog()))
 	d.link = &tapsync.Link{Device: id, Dial: d.gate.Dial, Outbox: d, Status: d.status, Log: o.Log, Opts: o.Link}
 	now := time.Now()
 	for range o.Backlog {
