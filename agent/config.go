@@ -142,6 +142,11 @@ func (c *Config) ListsPath() string   { return filepath.Join(c.DataDir, "lists.d
 func (c *Config) JournalPath() string { return filepath.Join(c.DataDir, "journal.db") }
 func (c *Config) InboxDir() string    { return filepath.Join(c.DataDir, "inbox") }
 
+// RemoteConfigPath keeps the config from central (RemoteConfig);
+// DownlinkDir the list versions being fetched and the commands run.
+func (c *Config) RemoteConfigPath() string { return filepath.Join(c.DataDir, "config.signed") }
+func (c *Config) DownlinkDir() string      { return filepath.Join(c.DataDir, "downlink") }
+
 // MkDirs creates the data directories.
 func (c *Config) MkDirs() error {
 	for _, d := range []string{c.DataDir, c.InboxDir()} {

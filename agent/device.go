@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"karta/offline"
@@ -38,6 +39,8 @@ type (
 // Device is one device's tap pipeline: identify → decide → journal →
 // signal. Taps of all its readers pass one at a time through decide and
 // journal (a card's counters must not race), never through the network.
+// Engine decides until SetEngine swaps in other rules (a config from
+// central); each tap is decided by one engine from start to end.
 type Device struct {
 	Engine   *Engine
 	Identify Identifier
@@ -52,8 +55,21 @@ type Device struct {
 	// link's Kick); it must not block.
 	Journaled func()
 
-	mu sync.Mutex
+	mu      sync.Mutex
+	swapped atomic.Pointer[Engine]
 }
+
+// CurrentEngine is the engine deciding taps now.
+func (d *Device) CurrentEngine() *Engine {
+	if e := d.swapped.Load(); e != nil {
+		return e
+	}
+	return d.Engine
+}
+
+// SetEngine makes e decide the taps from now on; a tap being decided
+// finishes with the engine it started with.
+func (d *Device) SetEngine(e *Engine) { d.swapped.Store(e) }
 
 // Result is how one tap went.
 type Result struct {
@@ -74,9 +90,10 @@ func (d *Device) Tap(ctx context.Context, card readers.Card, reader, direction s
 		d.Metrics.readError(reader, err)
 		d.Log.Info("agent: card not read", "reader", reader, "err", err)
 	}
-	res := d.decideAndJournal(start, reader, direction, identityOrNil(id, err))
+	e := d.CurrentEngine()
+	res := d.decideAndJournal(e, start, reader, direction, identityOrNil(id, err))
 	d.signal(res.Decision)
-	d.Metrics.tap(d.Engine.Role(), res.Decision, d.Clock.Now().Sub(start))
+	d.Metrics.tap(e.Role(), res.Decision, d.Clock.Now().Sub(start))
 	return res
 }
 
@@ -87,13 +104,13 @@ func identityOrNil(id emv.Identity, err error) *emv.Identity {
 	return &id
 }
 
-func (d *Device) decideAndJournal(start time.Time, reader, direction string, id *emv.Identity) Result {
+func (d *Device) decideAndJournal(e *Engine, start time.Time, reader, direction string, id *emv.Identity) Result {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	in := Input{Now: start, ClockSynced: d.Clock.Synced(), Identity: id, Direction: direction}
-	listName := d.lookup(&in)
-	dec, ctr := d.Engine.Decide(in)
-	tap := d.tapRecord(in, dec, reader, listName)
+	listName := d.lookup(e, &in)
+	dec, ctr := e.Decide(in)
+	tap := d.tapRecord(e, in, dec, reader, listName)
 	seq, err := d.Journal.Append(tap, counterKey(in.Identity), ctr)
 	if err != nil {
 		dec = d.unjournaled(err)
@@ -122,9 +139,9 @@ func (d *Device) unjournaled(err error) Decision {
 
 // lookup finds the card's entry in the rules' lists, first match wins, and
 // the card's counters; it returns the name of the list consulted.
-func (d *Device) lookup(in *Input) string {
+func (d *Device) lookup(e *Engine, in *Input) string {
 	var name string
-	for _, list := range d.Engine.Lists() {
+	for _, list := range e.Lists() {
 		st, ok := d.Lists.State(list)
 		if !ok {
 			continue
@@ -177,8 +194,8 @@ func counterKey(id *emv.Identity) string {
 	return id.Token
 }
 
-func (d *Device) tapRecord(in Input, dec Decision, reader, list string) *offline.Tap {
-	t := &offline.Tap{Time: in.Now, Clock: clockState(in.ClockSynced), Reader: reader, Role: d.Engine.Role(),
+func (d *Device) tapRecord(e *Engine, in Input, dec Decision, reader, list string) *offline.Tap {
+	t := &offline.Tap{Time: in.Now, Clock: clockState(in.ClockSynced), Reader: reader, Role: e.Role(),
 		Allowed: dec.Allowed, Reason: string(dec.Reason), Product: dec.Product, Fare: dec.Fare,
 		List: list, Flags: dec.Flags, LatencyUS: d.Clock.Now().Sub(in.Now).Microseconds()}
 	if in.List != nil {

@@ -19,8 +19,9 @@ type Installer interface {
 	Install(v offline.ListVersion, src offline.OpSource, progress func(int)) error
 }
 
-// Inbox installs the list bundles dropped into a directory: by a
-// technician's USB stick today, by sync later. Each *.bundle is verified
+// Inbox installs the list bundles dropped into a directory by a
+// technician's USB stick; sync installs what it fetches through it too
+// (InstallBundle). Each *.bundle is verified
 // against the pinned keys and installed; then it moves to done/, or to
 // rejected/ with a .reason file beside it. A delta whose base is not
 // installed yet waits for a later pass.
@@ -82,6 +83,13 @@ func (in *Inbox) install(path string) (offline.ListVersion, error) {
 	if err != nil {
 		return offline.ListVersion{}, err
 	}
+	return in.InstallBundle(b)
+}
+
+// InstallBundle verifies b against the pinned keys and installs it: the
+// one install path of the device, for the inbox's files and for the
+// versions sync fetches. A refusal leaves the installed list as it was.
+func (in *Inbox) InstallBundle(b *bundle.Bundle) (offline.ListVersion, error) {
 	ver, err := bundle.Open(b, in.Keys, in.Now())
 	if err != nil {
 		return offline.ListVersion{}, err

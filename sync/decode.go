@@ -100,6 +100,9 @@ func DecodeStatus(topicDevice string, b []byte) (Status, error) {
 	if len(m.Lists) > 16 || len(m.Readers) > 16 || m.Backlog < 0 {
 		return Status{}, bad("status of %s: too many lists or readers, or a negative backlog", m.Device)
 	}
+	if len(m.ConfigError) > MaxDetail {
+		return Status{}, bad("status of %s: config error over %d bytes", m.Device, MaxDetail)
+	}
 	if c := m.Command; c != nil && (len(c.ID) > 64 || len(c.Kind) > 32 || len(c.Detail) > MaxDetail) {
 		return Status{}, bad("status of %s: command result over its bounds", m.Device)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"karta/offline"
@@ -46,8 +47,21 @@ type Link struct {
 	Status func() Status // the device's state, for the retained status
 	Log    *slog.Logger
 	Opts   LinkOptions
+	// Down, if set, receives lists, config and commands from central.
+	Down *Downlink
 
-	kick chan struct{}
+	once                             sync.Once
+	kick, resync, relist, statusKick chan struct{}
+	mu                               sync.Mutex
+	state                            linkState
+}
+
+// linkState is what diagnostics say of the connection.
+type linkState struct {
+	up       bool
+	since    time.Time
+	inflight int
+	next     uint64
 }
 
 // LinkOptions tune the link; zero values get defaults.
@@ -80,10 +94,28 @@ func (o *LinkOptions) defaults() {
 	def(&o.MaxBackoff, time.Minute)
 }
 
+func (l *Link) init() {
+	l.once.Do(func() {
+		l.kick, l.resync, l.relist, l.statusKick = make(chan struct{}, 1), make(chan struct{}, 1), make(chan struct{}, 1), make(chan struct{}, 1)
+	})
+}
+
 // Kick tells the link a tap was journaled; it never blocks.
 func (l *Link) Kick() {
+	l.init()
+	poke(l.kick)
+}
+
+// resyncNow, relistNow and statusNow ask the connection's loop to send
+// the journal again from its first unacked tap (and fetch the list offers
+// again), to follow the lists the rules consult, and to publish the status.
+func (l *Link) resyncNow() { poke(l.resync) }
+func (l *Link) relistNow() { poke(l.relist) }
+func (l *Link) statusNow() { poke(l.statusKick) }
+
+func poke(ch chan struct{}) {
 	select {
-	case l.kick <- struct{}{}:
+	case ch <- struct{}{}:
 	default:
 	}
 }
@@ -92,8 +124,12 @@ func (l *Link) Kick() {
 // reconnect after a backoff with jitter.
 func (l *Link) Run(ctx context.Context) error {
 	l.Opts.defaults()
-	if l.kick == nil {
-		l.kick = make(chan struct{}, 1)
+	l.init()
+	if l.Down != nil {
+		l.Down.init(l.Log)
+		done := make(chan struct{})
+		go func() { l.Down.run(ctx, l); close(done) }()
+		defer func() { <-done }()
 	}
 	backoff := l.Opts.MinBackoff
 	for ctx.Err() == nil {

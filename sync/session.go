@@ -3,6 +3,7 @@ package sync
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"karta/offline"
@@ -25,11 +26,26 @@ func (l *Link) connectAndServe(ctx context.Context) error {
 	if err := conn.Subscribe(AckTopic(l.Device), 1, s.onAck); err != nil {
 		return fmt.Errorf("sync: subscribe acks: %w", err)
 	}
+	if err := s.subscribeDown(); err != nil {
+		return err
+	}
+	if l.Down != nil {
+		l.Down.connected(conn)
+		defer l.Down.connected(nil)
+	}
 	if err := s.publishStatus(true); err != nil {
 		return err
 	}
 	l.Log.Info("sync: connected", "device", l.Device)
+	l.setState(linkState{up: true, since: time.Now()})
+	defer l.setState(linkState{})
 	return s.serve(ctx)
+}
+
+func (l *Link) setState(st linkState) {
+	l.mu.Lock()
+	l.state = st
+	l.mu.Unlock()
 }
 
 // session is the state of one connection.
@@ -39,6 +55,7 @@ type session struct {
 	acks     chan Ack
 	next     uint64     // next seq to send
 	inflight []inflight // batches sent and not yet acked, oldest first
+	lists    []string   // the lists whose offers it subscribed to
 }
 
 type inflight struct {
@@ -68,6 +85,10 @@ func (s *session) serve(ctx context.Context) error {
 		if err := s.send(); err != nil {
 			return err
 		}
+		s.l.mu.Lock()
+		s.l.state.inflight, s.l.state.next = len(s.inflight), s.next
+		s.l.mu.Unlock()
+		var err error
 		select {
 		case <-ctx.Done():
 			s.publishStatus(false) // a clean goodbye; the will covers the rest
@@ -80,9 +101,17 @@ func (s *session) serve(ctx context.Context) error {
 		case <-poll.C:
 			s.expire()
 		case <-status.C:
-			if err := s.publishStatus(true); err != nil {
-				return err
-			}
+			err = s.publishStatus(true)
+		case <-s.l.statusKick:
+			err = s.publishStatus(true)
+		case <-s.l.resync:
+			s.inflight, s.next = nil, 0
+			err = s.refetchOffers()
+		case <-s.l.relist:
+			err = s.relist()
+		}
+		if err != nil {
+			return err
 		}
 	}
 }
@@ -163,6 +192,9 @@ func (s *session) publishStatus(online bool) error {
 		st.V, st.Device = V, s.l.Device
 	}
 	st.Online = online
+	if s.l.Down != nil {
+		s.l.Down.fillStatus(&st)
+	}
 	payload, err := Encode(st)
 	if err == nil {
 		err = s.conn.Publish(StatusTopic(s.l.Device), 1, true, payload)
@@ -170,5 +202,56 @@ func (s *session) publishStatus(online bool) error {
 	if err != nil {
 		return fmt.Errorf("sync: publish status: %w", err)
 	}
+	return nil
+}
+
+// subscribeDown subscribes to the downlink's topics: the device's config
+// and commands, and the offers of the lists its rules consult.
+func (s *session) subscribeDown() error {
+	if s.l.Down == nil {
+		return nil
+	}
+	s.lists = s.l.Down.Lists()
+	if err := s.l.Down.subscribe(s.conn, s.l.Device, s.lists); err != nil {
+		return fmt.Errorf("sync: subscribe downlink: %w", err)
+	}
+	return nil
+}
+
+// refetchOffers subscribes to the list offers again: the broker sends the
+// retained ones again, and the lists are checked against them afresh.
+func (s *session) refetchOffers() error {
+	if s.l.Down == nil {
+		return nil
+	}
+	for _, list := range s.lists {
+		s.conn.Unsubscribe(ManifestTopic(list)) // subscribing again is what counts
+		if err := s.conn.Subscribe(ManifestTopic(list), 1, s.l.Down.onOffer); err != nil {
+			return fmt.Errorf("sync: subscribe offers of %s: %w", list, err)
+		}
+	}
+	return nil
+}
+
+// relist follows the lists the rules consult after a config change.
+func (s *session) relist() error {
+	if s.l.Down == nil {
+		return nil
+	}
+	now := s.l.Down.Lists()
+	for _, list := range s.lists {
+		if !slices.Contains(now, list) {
+			s.conn.Unsubscribe(ManifestTopic(list)) // an offer of it is ignored anyway
+		}
+	}
+	for _, list := range now {
+		if slices.Contains(s.lists, list) {
+			continue
+		}
+		if err := s.conn.Subscribe(ManifestTopic(list), 1, s.l.Down.onOffer); err != nil {
+			return fmt.Errorf("sync: subscribe offers of %s: %w", list, err)
+		}
+	}
+	s.lists = now
 	return nil
 }

@@ -43,21 +43,23 @@ type Ack struct {
 
 // Status is a device's state, retained, and its last will (Online false).
 type Status struct {
-	V        int            `json:"v"`
-	Device   string         `json:"device"`
-	Online   bool           `json:"online"`
-	Role     string         `json:"role,omitempty"`
-	Boot     uint32         `json:"boot,omitempty"`
-	Time     time.Time      `json:"time"`
-	Synced   bool           `json:"clock_synced"`
-	Backlog  int            `json:"backlog"`
-	Capacity int            `json:"capacity,omitempty"`
-	NextSeq  uint64         `json:"next_seq,omitempty"`
-	Lists    []ListStatus   `json:"lists,omitempty"`
-	Readers  []Reader       `json:"readers,omitempty"`
-	Agent    string         `json:"agent,omitempty"`   // software version
-	Config   uint64         `json:"config,omitempty"`  // version of the config from central it runs
-	Command  *CommandResult `json:"command,omitempty"` // how the last command went
+	V        int          `json:"v"`
+	Device   string       `json:"device"`
+	Online   bool         `json:"online"`
+	Role     string       `json:"role,omitempty"`
+	Boot     uint32       `json:"boot,omitempty"`
+	Time     time.Time    `json:"time"`
+	Synced   bool         `json:"clock_synced"`
+	Backlog  int          `json:"backlog"`
+	Capacity int          `json:"capacity,omitempty"`
+	NextSeq  uint64       `json:"next_seq,omitempty"`
+	Lists    []ListStatus `json:"lists,omitempty"`
+	Readers  []Reader     `json:"readers,omitempty"`
+	Agent    string       `json:"agent,omitempty"`  // software version
+	Config   uint64       `json:"config,omitempty"` // version of the config from central it runs
+	// ConfigError says why the last config from central was refused.
+	ConfigError string         `json:"config_error,omitempty"`
+	Command     *CommandResult `json:"command,omitempty"` // how the last command went
 }
 
 // ListStatus is an installed list version.

@@ -14,8 +14,10 @@ import (
 	tapsync "karta/sync"
 )
 
-// startLink runs the link to central when the config names a broker.
-func startLink(ctx context.Context, cfg *agent.Config, dev *agent.Device, st *stores, log *slog.Logger) (stop func(), err error) {
+// startLink runs the link to central when the config names a broker: the
+// journal goes up, lists, config and commands come down.
+func startLink(ctx context.Context, r *agentRun, log *slog.Logger) (stop func(), err error) {
+	cfg, dev := r.cfg, r.dev
 	if cfg.Sync.Broker == "" {
 		log.Info("karta-agent: no [sync] broker: standalone; taps wait in the journal")
 		return func() {}, nil
@@ -24,8 +26,8 @@ func startLink(ctx context.Context, cfg *agent.Config, dev *agent.Device, st *st
 	if err != nil {
 		return nil, err
 	}
-	link := &tapsync.Link{Device: cfg.DeviceID, Dial: tapsync.DialMQTT(opts), Outbox: st.journal, Log: log,
-		Status: statusOf(cfg, dev, st)}
+	link := &tapsync.Link{Device: cfg.DeviceID, Dial: tapsync.DialMQTT(opts), Outbox: r.st.journal, Log: log,
+		Status: r.status, Down: r.downlink()}
 	dev.Journaled = link.Kick
 	// The link outlives the readers: stop() ends it, after the agent has
 	// let it send what is left (drain).
@@ -75,17 +77,16 @@ func tlsConfig(s agent.SyncConfig) (*tls.Config, error) {
 	return tc, nil
 }
 
-// statusOf builds the retained status from the device's state.
-func statusOf(cfg *agent.Config, dev *agent.Device, st *stores) func() tapsync.Status {
-	return func() tapsync.Status {
-		js := st.journal.Stats()
-		s := tapsync.Status{Role: cfg.Rules.Role, Boot: js.Boot, Time: time.Now(), Synced: dev.Clock.Synced(),
-			Backlog: js.Backlog, Capacity: js.Capacity, NextSeq: js.NextSeq, Agent: version}
-		for _, l := range st.lists.States() {
-			s.Lists = append(s.Lists, tapsync.ListStatus{List: l.List, Version: l.Version, Issued: l.Issued, Entries: l.Entries})
-		}
-		return s
+// status is the retained status, from the device's state; the link adds
+// the config version and the last command.
+func (r *agentRun) status() tapsync.Status {
+	js := r.st.journal.Stats()
+	s := tapsync.Status{Role: r.dev.CurrentEngine().Role(), Boot: js.Boot, Time: time.Now(), Synced: r.dev.Clock.Synced(),
+		Backlog: js.Backlog, Capacity: js.Capacity, NextSeq: js.NextSeq, Agent: version, Readers: r.health.list()}
+	for _, l := range r.st.lists.States() {
+		s.Lists = append(s.Lists, tapsync.ListStatus{List: l.List, Version: l.Version, Issued: l.Issued, Entries: l.Entries})
 	}
+	return s
 }
 
 // version is the agent's software version, set at link time.

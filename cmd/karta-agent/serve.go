@@ -65,7 +65,12 @@ func runAgent(ctx context.Context, cfg *agent.Config, log *slog.Logger, stdout i
 		dev.Record = &agent.Recorder{Dir: record, Now: time.Now}
 		log.Info("karta-agent: recording card sessions", "dir", record)
 	}
-	return serveDevice(ctx, cfg, dev, st, k, log)
+	remote := &agent.RemoteConfig{Path: cfg.RemoteConfigPath(), Device: dev, Log: log}
+	if err := remote.Load(cfg.DeviceID, k.lists); err != nil {
+		log.Warn("karta-agent: the kept config from central is not applied; the file's rules run", "err", err)
+	}
+	inbox := &agent.Inbox{Dir: cfg.InboxDir(), Lists: st.lists, Keys: k.lists, Now: time.Now, Log: log}
+	return serveDevice(ctx, &agentRun{cfg: cfg, dev: dev, st: st, k: k, inbox: inbox, remote: remote, health: newReaderHealth(cfg)}, log)
 }
 
 func newDevice(cfg *agent.Config, st *stores, k keys, out outputs, log *slog.Logger) (*agent.Device, error) {
@@ -81,8 +86,8 @@ func newDevice(cfg *agent.Config, st *stores, k keys, out outputs, log *slog.Log
 	}, nil
 }
 
-func serveDevice(ctx context.Context, cfg *agent.Config, dev *agent.Device, st *stores, k keys, log *slog.Logger) error {
-	inbox := &agent.Inbox{Dir: cfg.InboxDir(), Lists: st.lists, Keys: k.lists, Now: time.Now, Log: log}
+func serveDevice(ctx context.Context, r *agentRun, log *slog.Logger) error {
+	cfg, dev, st, inbox := r.cfg, r.dev, r.st, r.inbox
 	if _, err := inbox.Run(); err != nil {
 		log.Error("karta-agent: inbox", "err", err)
 	}
@@ -94,7 +99,7 @@ func serveDevice(ctx context.Context, cfg *agent.Config, dev *agent.Device, st *
 		stop := serveMetrics(cfg.MetricsAddr, dev, log)
 		defer stop()
 	}
-	stopLink, err := startLink(ctx, cfg, dev, st, log)
+	stopLink, err := startLink(ctx, r, log)
 	if err != nil {
 		return err
 	}
@@ -102,8 +107,8 @@ func serveDevice(ctx context.Context, cfg *agent.Config, dev *agent.Device, st *
 	if cfg.Sync.Broker != "" {
 		defer drain(st, log) // runs before stopLink: the link is still up
 	}
-	log.Info("karta-agent: serving", "device", cfg.DeviceID, "role", cfg.Rules.Role, "readers", len(cfg.Readers), "boot", st.journal.Boot())
-	err = serveReaders(ctx, cfg, dev, log)
+	log.Info("karta-agent: serving", "device", cfg.DeviceID, "role", dev.CurrentEngine().Role(), "readers", len(cfg.Readers), "boot", st.journal.Boot())
+	err = serveReaders(ctx, cfg, dev, r.health, log)
 	cancel()
 	wg.Wait()
 	return err
@@ -126,7 +131,7 @@ func watchInbox(ctx context.Context, inbox *agent.Inbox, log *slog.Logger) {
 
 // serveReaders runs one goroutine per reader until ctx ends or every
 // reader has stopped.
-func serveReaders(ctx context.Context, cfg *agent.Config, dev *agent.Device, log *slog.Logger) error {
+func serveReaders(ctx context.Context, cfg *agent.Config, dev *agent.Device, health *readerHealth, log *slog.Logger) error {
 	rs, closeReaders, err := openReaders(cfg)
 	defer closeReaders()
 	if err != nil {
@@ -135,7 +140,7 @@ func serveReaders(ctx context.Context, cfg *agent.Config, dev *agent.Device, log
 	var wg sync.WaitGroup
 	errs := make([]error, len(rs))
 	for i, r := range rs {
-		wg.Go(func() { errs[i] = serveReader(ctx, dev, r, log) })
+		wg.Go(func() { errs[i] = serveReader(ctx, dev, r, health, log) })
 	}
 	wg.Wait()
 	if ctx.Err() != nil {
@@ -147,16 +152,18 @@ func serveReaders(ctx context.Context, cfg *agent.Config, dev *agent.Device, log
 // serveReader serves one reader and, when it fails (unplugged, pcscd
 // restarted), listens again after its retry pause. Only a virtual reader
 // that ran out of cards ends it.
-func serveReader(ctx context.Context, dev *agent.Device, r configuredReader, log *slog.Logger) error {
+func serveReader(ctx context.Context, dev *agent.Device, r configuredReader, health *readerHealth, log *slog.Logger) error {
 	pause := r.retry.Duration
 	if pause == 0 {
 		pause = 2 * time.Second
 	}
 	for {
+		health.set(r.reader.Name(), true)
 		err := dev.Serve(ctx, r.reader, r.direction)
 		if ctx.Err() != nil || errors.Is(err, errOutOfCards) {
 			return err
 		}
+		health.set(r.reader.Name(), false)
 		log.Warn("karta-agent: reader failed; listening again", "reader", r.reader.Name(), "err", err, "in", pause)
 		select {
 		case <-ctx.Done():
