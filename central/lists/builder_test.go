@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"reflect"
 	"testing"
 	"time"
@@ -17,13 +18,15 @@ import (
 	"karta/offline/offlinetest"
 )
 
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
 // clock is a settable test clock.
 type clock struct{ t time.Time }
 
 func (c *clock) now() time.Time { return c.t }
 
 func newBuilder(t *testing.T, s *store.Store, c *clock) *lists.Builder {
-	return &lists.Builder{Store: s, Key: bundletest.Key(t), Now: c.now}
+	return &lists.Builder{Store: s, Key: bundletest.Key(t), Now: c.now, Log: quiet}
 }
 
 // stored reads a list version back from the store as a bundle.

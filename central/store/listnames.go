@@ -67,3 +67,12 @@ func scanString(r scanner) (v string, err error) {
 	err = r.Scan(&v)
 	return v, err
 }
+
+// ListVersionsFrom is ListVersions of the versions from version from up: newest
+// first, without chunks.
+func (s *Store) ListVersionsFrom(ctx context.Context, list string, from uint64) ([]ListRow, error) {
+	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT `+listColumns+` FROM lists
+		WHERE list = ? AND version >= ? ORDER BY version DESC, base`), list, int64(from))
+	ls, err := collect(rows, err, scanList)
+	return ls, wrap(err, "versions of list %s from v%d", list, from)
+}
