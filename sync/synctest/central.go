@@ -1,6 +1,8 @@
-// Package synctest has a stand-in for central, for tests of the device
-// side: it stores tap batches by (device, seq), as central does, and acks
-// what it stored. It talks MQTT to a real broker.
+// Package synctest has stand-ins for tests of the device's link: Central
+// stores tap batches by (device, seq), as central does, and acks what it
+// stored; Lists publishes list offers and chunks as central does; Hub is a
+// broker in memory. Central and Lists talk to a real broker (Mosquitto,
+// the embedded one) or to a Hub.
 package synctest
 
 import (
@@ -25,13 +27,19 @@ type Central struct {
 // Start connects a stand-in central to the broker at url.
 func Start(t testing.TB, url string) *Central {
 	t.Helper()
-	c := &Central{stored: map[string]map[uint64]int{}, Status: make(chan tapsync.Status, 64)}
 	conn, err := tapsync.DialMQTT(tapsync.MQTTOptions{URL: url, ClientID: "central-stand-in"})(context.Background(), "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.conn = conn
 	t.Cleanup(conn.Close)
+	return Attach(t, conn)
+}
+
+// Attach runs a stand-in central on a connection of the test's (an
+// embedded broker's inline client, a Hub's Conn).
+func Attach(t testing.TB, conn tapsync.Conn) *Central {
+	t.Helper()
+	c := &Central{stored: map[string]map[uint64]int{}, Status: make(chan tapsync.Status, 64), conn: conn}
 	for filter, h := range map[string]func(string, []byte){"karta/v1/dev/+/taps": c.onTaps, "karta/v1/dev/+/status": c.onStatus} {
 		if err := conn.Subscribe(filter, 1, h); err != nil {
 			t.Fatal(err)
