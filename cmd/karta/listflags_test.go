@@ -2,9 +2,7 @@ package main
 
 import (
 	"flag"
-	"io"
 	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -84,24 +82,5 @@ func TestStateOfAnotherVersion(t *testing.T) {
 		"--token-key", testKeyFile, "--signing-key", env.signing, "--out", env.path("v3.bundle"))
 	if code != 1 || !strings.Contains(errOut, "holds bus-fleet v1, not bus-fleet v2") {
 		t.Errorf("exit %d, %q", code, errOut)
-	}
-}
-
-func TestProgress(t *testing.T) {
-	var b strings.Builder
-	p := &progress{w: &b, label: "reading x.csv", total: 200}
-	p.update(50, 1000)
-	p.update(100, 2000) // within 100ms: not drawn
-	p.clear()
-	if got := b.String(); got != "\rreading x.csv  25% (1000)\r\033[K" {
-		t.Errorf("progress drew %q", got)
-	}
-	quiet := newProgress(io.Discard, "x", 10)
-	quiet.update(5, 5)
-	if quiet.w != nil {
-		t.Error("progress drew on something that is not a terminal")
-	}
-	if f, err := os.Create(filepath.Join(t.TempDir(), "f")); err == nil && isTerminal(f) {
-		t.Error("a file is not a terminal")
 	}
 }

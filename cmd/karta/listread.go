@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"karta/central/registry"
+	"karta/internal/progress"
 	"karta/offline"
 	"karta/offline/bundle"
 	"karta/offline/token"
@@ -51,17 +52,17 @@ func readRegistry(ctx context.Context, path, format string, key *token.Key, stde
 	if err != nil {
 		return reg, err
 	}
-	in := &countingReader{r: file}
+	in := &progress.Reader{R: file}
 	rows, err := registry.NewReader(in, format, key)
 	if err != nil {
 		return reg, fmt.Errorf("%s: %w", path, err)
 	}
-	p := newProgress(stderr, "reading "+path, fi.Size())
-	defer p.clear()
+	p := progress.New(stderr, "reading "+path, fi.Size())
+	defer p.Clear()
 	return reg, reg.read(ctx, rows, func(bad error) {
-		p.clear()
+		p.Clear()
 		fmt.Fprintf(stderr, "%s %v\n", path, bad)
-	}, func() { p.update(in.n, reg.rows) })
+	}, func() { p.Update(in.N, reg.rows) })
 }
 
 // read fills reg from rows; it passes each bad row to bad.
