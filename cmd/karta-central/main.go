@@ -6,6 +6,9 @@
 //	karta-central device-password --secret-file F --id DEVICE
 //	karta-central mosquitto-conf --dir DIR --port 8883 --ca F --cert F --key F
 //	karta-central stats [--db PATH|postgres://…]    devices and the taps stored
+//	karta-central import [--db …] [--token-key F] [--partial] FILE...   registry exports into the entitlements
+//	karta-central lists build [--db …] --signing-key F [--expires 720h] [--refresh]
+//	karta-central lists show [--db …] [--list NAME]
 package main
 
 import (
@@ -22,8 +25,10 @@ var commands = map[string]cli.Command{
 	"device-password": devicePassword,
 	"mosquitto-conf":  mosquittoConf,
 	"stats":           stats,
+	"import":          importCmd,
+	"lists":           listsCmd,
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	return cli.Dispatch(ctx, args, stdout, stderr, commands, "usage: karta-central serve|device-password|mosquitto-conf|stats [flags]")
+	return cli.Dispatch(ctx, args, stdout, stderr, commands, "usage: karta-central serve|device-password|mosquitto-conf|stats|import|lists [flags]")
 }

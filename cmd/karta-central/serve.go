@@ -20,6 +20,7 @@ import (
 type serveFlags struct {
 	db, listen, secretFile, mqttURL string
 	api, apiTokenFile               string
+	signingKey                      string
 }
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -32,6 +33,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&f.mqttURL, "mqtt-url", "", "an external broker `URL` instead of the embedded one (shared subscription)")
 	fs.StringVar(&f.api, "api", "", "HTTP API `ADDR` (health, metrics, JSON), e.g. 127.0.0.1:8080; none if empty")
 	fs.StringVar(&f.apiTokenFile, "api-token-file", "", "`FILE` of the bearer token the API requires (needed off loopback)")
+	fs.StringVar(&f.signingKey, "signing-key", "", "list signing key `FILE`: build list versions too, not only publish the stored ones")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -69,6 +71,11 @@ func runCentral(ctx context.Context, f serveFlags, log *slog.Logger, stdout io.W
 		return err
 	}
 	defer stopAPI()
+	stopLists, err := startLists(ctx, f.signingKey, st, conn, log)
+	if err != nil {
+		return err
+	}
+	defer stopLists()
 	log.Info("karta-central: serving", "db", st.Backend())
 	return in.Run(ctx)
 }
