@@ -123,7 +123,7 @@ func newDev(t *testing.T, e *env, dir string, lists *offline.Lists, setup ...dev
 	d.rec = &recorder{in: inbox}
 	d.down = &tapsync.Downlink{Ring: testRing(t), Dir: filepath.Join(dir, "downlink"), Lists: func() []string { return []string{"bus-fleet"} },
 		Installed: lists, Install: d.rec, Opts: tapsync.DownlinkOptions{Stall: 300 * time.Millisecond}}
-	d.link = &tapsync.Link{Device: device, Dial: e.dial, Outbox: d.journal, Log: log, Down: d.down,
+	d.link = &tapsync.Link{Device: device, Dial: e.dial, Outbox: d.journal, Log: log, Down: d.down, Status: d.status,
 		Opts: tapsync.LinkOptions{Poll: 20 * time.Millisecond, MinBackoff: 50 * time.Millisecond, MaxBackoff: 200 * time.Millisecond}}
 	for _, s := range setup {
 		s(d.link)
@@ -137,7 +137,17 @@ func newDev(t *testing.T, e *env, dir string, lists *offline.Lists, setup ...dev
 	return d
 }
 
-// version is the installed version of bus-fleet; 0: none.
+// status is what the device says of itself.
+func (d *dev) status() tapsync.Status {
+	js := d.journal.Stats()
+	st := tapsync.Status{Role: "bus", Time: time.Now(), Backlog: js.Backlog, Capacity: js.Capacity, NextSeq: js.NextSeq, Boot: js.Boot}
+	for _, l := range d.lists.States() {
+		st.Lists = append(st.Lists, tapsync.ListStatus{List: l.List, Version: l.Version, Issued: l.Issued, Entries: l.Entries})
+	}
+	return st
+}
+
+// version is the installed version of list; 0: none.
 func (d *dev) version(list string) uint64 {
 	st, ok := d.lists.State(list)
 	if !ok {

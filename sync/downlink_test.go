@@ -12,6 +12,7 @@ import (
 	"karta/offline/bundle"
 	"karta/offline/bundle/bundletest"
 	tapsync "karta/sync"
+	"karta/sync/synctest"
 )
 
 // TestDownlinkSnapshotThenDeltas: a device with no list installs the
@@ -167,5 +168,30 @@ func TestDownlinkResumesAfterRestart(t *testing.T) {
 		if n := e.hub.Delivered(tapsync.ChunkTopic("bus-fleet", 1, 0, i)); n != 1 {
 			t.Errorf("chunk %d reached the device %d times", i, n)
 		}
+	}
+}
+
+// TestDownlinkUplinkWhileDownloading: taps keep going up and being acked
+// while a list version is half downloaded, on each kind of broker.
+func TestDownlinkUplinkWhileDownloading(t *testing.T) {
+	for _, k := range brokerKinds {
+		t.Run(k.name, func(t *testing.T) {
+			e := k.start(t)
+			c := synctest.Attach(t, e.central)
+			v1 := snapshot(t, bundletest.Key(t), "bus-fleet", 1, 0, 20000, 32<<10, time.Now().Add(lifetime))
+			half := len(v1.Chunks) / 2
+			e.lists.Chunks(v1, firstChunks(half)...)
+			e.lists.Offer("bus-fleet", v1)
+			d := newDev(t, e, "", nil)
+			d.stored(half)
+			journalTaps(t, d.journal, 1000)
+			d.link.Kick()
+			drained(t, d.journal, 20*time.Second)
+			if c.Distinct(device) != 1000 || d.version("bus-fleet") != 0 {
+				t.Fatalf("central has %d taps, list at v%d", c.Distinct(device), d.version("bus-fleet"))
+			}
+			e.lists.Chunks(v1)
+			d.waitVersion("bus-fleet", 1)
+		})
 	}
 }
