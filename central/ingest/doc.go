@@ -15,4 +15,7 @@
 //     dropped (and counted); their devices send them again.
 //   - An ack is sent for what was stored, duplicates included, so a
 //     device whose earlier ack was lost can prune.
+//   - Saved (alert checks) sees each stored batch after the round's acks
+//     are out, on the round's goroutine: a hook must queue the work, not
+//     do it (alerts.Checker.Batch does).
 package ingest

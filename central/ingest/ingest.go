@@ -28,8 +28,10 @@ type Ingester struct {
 	Round  int           // batches per round at most; 0: 256
 	Wait   time.Duration // how long a round waits to fill; 0: 2ms
 	Queue  int           // batches waiting for a round; 0: 4096
-	// Saved, if set, sees every stored batch (gap, skew and clone checks).
-	Saved func(b tapsync.TapBatch, s store.Saved)
+	// Saved, if set, sees every stored batch with when it was received
+	// (gap, skew and clone checks), after the round's acks are sent, on
+	// the round's goroutine: it must hand the work over, not do it.
+	Saved func(b tapsync.TapBatch, s store.Saved, received time.Time)
 
 	in      chan received
 	dropped atomic.Int64

@@ -126,3 +126,42 @@ func TestReplayedBatch(t *testing.T) {
 		t.Errorf("stored %d taps, want 50 + 1 (the replays are duplicates)", st.Stored)
 	}
 }
+
+// TestSavedAfterAck: the Saved hook runs after the round's acks are out;
+// a slow hook does not hold an ack back.
+func TestSavedAfterAck(t *testing.T) {
+	b, err := broker.Start(broker.Options{Addr: "127.0.0.1:0", Passwords: pw})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "central.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	release, seen := make(chan struct{}), make(chan store.Saved, 4)
+	in := &ingest.Ingester{Conn: b.Conn(), Store: st, Log: quiet, Saved: func(_ tapsync.TapBatch, s store.Saved, received time.Time) {
+		if received.IsZero() {
+			t.Error("Saved without a receive time")
+		}
+		<-release
+		seen <- s
+	}}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { in.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	j := device(t, &central{b: b, st: st, in: in}, "bus-0001", 10)
+	deadline := time.Now().Add(30 * time.Second)
+	for j.Stats().Backlog > 0 { // acked while the hook is still blocked
+		if time.Now().After(deadline) {
+			t.Fatal("no ack while the Saved hook was busy")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	close(release)
+	if s := <-seen; s.Device != "bus-0001" || s.New == 0 {
+		t.Errorf("Saved %+v", s)
+	}
+}

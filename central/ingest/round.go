@@ -37,7 +37,8 @@ func (in *Ingester) gather(ctx context.Context) ([]received, error) {
 	return round, nil
 }
 
-// store commits a round, then acks each device what is now stored.
+// store commits a round, then acks each device what is now stored, then
+// shows Saved each batch.
 func (in *Ingester) store(ctx context.Context, round []received) error {
 	if len(round) == 0 {
 		return ctx.Err()
@@ -50,13 +51,16 @@ func (in *Ingester) store(ctx context.Context, round []received) error {
 	if err != nil {
 		return err
 	}
-	for i, s := range saved {
+	for _, s := range saved {
 		in.stored.Add(int64(s.New))
-		if in.Saved != nil {
-			in.Saved(round[i].batch, s)
+	}
+	err = in.ack(saved)
+	if in.Saved != nil {
+		for i, s := range saved {
+			in.Saved(round[i].batch, s, round[i].at)
 		}
 	}
-	return in.ack(saved)
+	return err
 }
 
 // ack sends each device one ack with all its ranges of the round.
