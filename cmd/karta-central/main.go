@@ -9,6 +9,12 @@
 //	karta-central import [--db …] [--token-key F] [--partial] FILE...   registry exports into the entitlements
 //	karta-central lists build [--db …] --signing-key F [--expires 720h] [--refresh]
 //	karta-central lists show [--db …] [--list NAME]
+//	karta-central device add [--db …] --id ID --role bus|turnstile|canteen [--route R] [--school S]
+//	karta-central device list|revoke [--db …] [--id ID]
+//	karta-central config set [--db …] --signing-key F --device ID --rules FILE.toml
+//	karta-central command send [--db …] --signing-key F --device ID --kind resync|selftest|diagnostics [--ttl 10m]
+//	karta-central command list [--db …] [--device ID]
+//	karta-central alerts [--db …] [--open] [--resolve ID]
 package main
 
 import (
@@ -27,8 +33,12 @@ var commands = map[string]cli.Command{
 	"stats":           stats,
 	"import":          importCmd,
 	"lists":           listsCmd,
+	"device":          deviceCmd,
+	"config":          configCmd,
+	"command":         commandCmd,
+	"alerts":          alertsCmd,
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	return cli.Dispatch(ctx, args, stdout, stderr, commands, "usage: karta-central serve|device-password|mosquitto-conf|stats|import|lists [flags]")
+	return cli.Dispatch(ctx, args, stdout, stderr, commands, "usage: karta-central serve|device-password|mosquitto-conf|stats|import|lists|device|config|command|alerts [flags]")
 }

@@ -57,15 +57,17 @@ func runCentral(ctx context.Context, f serveFlags, log *slog.Logger, stdout io.W
 		return err
 	}
 	defer st.Close()
-	conn, filter, stop, err := connect(ctx, f, log, stdout)
+	steer := newSteering(st, log)
+	conn, filter, stop, err := connect(ctx, f, steer, log, stdout)
 	if err != nil {
 		return err
 	}
 	defer stop()
-	if err := conn.Subscribe(tapsync.Root+"dev/+/status", 1, statusHandler(st, log)); err != nil {
+	if err := conn.Subscribe(tapsync.Root+"dev/+/status", 1, statusHandler(st, steer, log)); err != nil {
 		return err
 	}
-	in := &ingest.Ingester{Conn: conn, Store: st, Log: log, Filter: filter}
+	in := &ingest.Ingester{Conn: conn, Store: st, Log: log, Filter: filter, Saved: steer.check.Batch}
+	defer steer.start(ctx, conn)()
 	stopAPI, err := startAPI(f.api, f.apiTokenFile, st, in.Stats, log, stdout)
 	if err != nil {
 		return err
@@ -82,7 +84,7 @@ func runCentral(ctx context.Context, f serveFlags, log *slog.Logger, stdout io.W
 
 // connect starts the embedded broker, or joins an external one on the
 // shared subscription.
-func connect(ctx context.Context, f serveFlags, log *slog.Logger, stdout io.Writer) (tapsync.Conn, string, func(), error) {
+func connect(ctx context.Context, f serveFlags, steer *steering, log *slog.Logger, stdout io.Writer) (tapsync.Conn, string, func(), error) {
 	if f.mqttURL != "" {
 		conn, err := tapsync.DialMQTT(tapsync.MQTTOptions{URL: f.mqttURL, ClientID: instanceID()})(ctx, "", nil)
 		if err != nil {
@@ -94,23 +96,28 @@ func connect(ctx context.Context, f serveFlags, log *slog.Logger, stdout io.Writ
 	if err != nil {
 		return nil, "", nil, err
 	}
-	b, err := broker.Start(broker.Options{Addr: f.listen, Passwords: broker.Passwords{Secret: secret}, Log: log})
+	b, err := broker.Start(broker.Options{Addr: f.listen, Passwords: broker.Passwords{Secret: secret}, Log: log, Revoked: steer.revoked})
 	if err != nil {
 		return nil, "", nil, err
 	}
+	steer.kick = func(id string) { b.Disconnect(id) }
 	fmt.Fprintf(stdout, "karta-central: devices connect to mqtt://%s\n", b.Addr())
 	return b.Conn(), tapsync.Root + "dev/+/taps", func() { b.Close() }, nil
 }
 
-// statusHandler records each device's retained status; it never blocks
-// the broker for long (one row update).
-func statusHandler(st *store.Store, log *slog.Logger) func(string, []byte) {
+// statusHandler records each device's retained status, and what it says
+// of its config and last command; it never blocks the broker for long (a
+// row update or three; alert checks are queued).
+func statusHandler(st *store.Store, steer *steering, log *slog.Logger) func(string, []byte) {
 	return func(topic string, payload []byte) {
 		dev, _ := tapsync.DeviceOf(topic)
 		s, err := tapsync.DecodeStatus(dev, payload)
 		if err == nil {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			err = st.UpdateStatus(ctx, s, time.Now())
+			received := time.Now()
+			if err = st.UpdateStatus(ctx, s, received); err == nil {
+				steer.status(ctx, s, received)
+			}
 			cancel()
 		}
 		if err != nil {
