@@ -137,6 +137,9 @@ func (d *Downlink) onChunk(topic string, b []byte) { d.hand(d.chunks, rawMsg{top
 func (d *Downlink) onCmd(topic string, b []byte)   { d.hand(d.cmds, rawMsg{topic, b}) }
 
 func (d *Downlink) hand(ch chan rawMsg, m rawMsg) {
+	if len(m.payload) == 0 {
+		return // central cleared a retained message (an old version's chunk): nothing to do
+	}
 	select {
 	case ch <- m:
 	default:
@@ -147,6 +150,9 @@ func (d *Downlink) hand(ch chan rawMsg, m rawMsg) {
 // onConfig keeps only the newest config: a retained config replaces the
 // one before it.
 func (d *Downlink) onConfig(_ string, b []byte) {
+	if len(b) == 0 {
+		return // cleared: the device keeps the config it runs
+	}
 	for {
 		select {
 		case d.configs <- b:

@@ -178,7 +178,7 @@ func TestDownlinkUplinkWhileDownloading(t *testing.T) {
 		t.Run(k.name, func(t *testing.T) {
 			e := k.start(t)
 			c := synctest.Attach(t, e.central)
-			v1 := snapshot(t, bundletest.Key(t), "bus-fleet", 1, 0, 20000, 32<<10, time.Now().Add(lifetime))
+			v1 := snapshot(t, bundletest.Key(t), "bus-fleet", 1, 0, 6000, 16<<10, time.Now().Add(lifetime))
 			half := len(v1.Chunks) / 2
 			e.lists.Chunks(v1, firstChunks(half)...)
 			e.lists.Offer("bus-fleet", v1)
