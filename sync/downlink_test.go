@@ -184,10 +184,10 @@ func TestDownlinkUplinkWhileDownloading(t *testing.T) {
 			e.lists.Offer("bus-fleet", v1)
 			d := newDev(t, e, "", nil)
 			d.stored(half)
-			journalTaps(t, d.journal, 1000)
+			journalTaps(t, d.journal, 200)
 			d.link.Kick()
 			drained(t, d.journal, 20*time.Second)
-			if c.Distinct(device) != 1000 || d.version("bus-fleet") != 0 {
+			if c.Distinct(device) != 200 || d.version("bus-fleet") != 0 {
 				t.Fatalf("central has %d taps, list at v%d", c.Distinct(device), d.version("bus-fleet"))
 			}
 			e.lists.Chunks(v1)
