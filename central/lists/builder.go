@@ -22,7 +22,8 @@ const (
 // buildStore is what a Builder needs of the store.
 type buildStore interface {
 	nameSource
-	ListVersions(ctx context.Context, list string) ([]store.ListRow, error)
+	NewestVersion(ctx context.Context, list string) (store.ListRow, bool, error)
+	Stamp(ctx context.Context) (store.RegistryStamp, error)
 	ListHead(ctx context.Context, list string) (uint64, error)
 	ScanAudience(ctx context.Context, a store.Audience, fn func(*offline.Entry) error) error
 	ScanMembers(ctx context.Context, list string, fn func(store.Member) error) error
@@ -30,7 +31,8 @@ type buildStore interface {
 }
 
 // Builder builds list versions from the registry in the store and signs
-// them with Key.
+// them with Key. It is for one goroutine: it remembers the registry's
+// stamp between Builds.
 type Builder struct {
 	Store   buildStore
 	Key     *bundle.SigningKey
@@ -39,6 +41,9 @@ type Builder struct {
 	Chunk   int              // inflated bytes per chunk; 0: bundle.DefaultChunkSize
 	Now     func() time.Time // nil: time.Now
 	Log     *slog.Logger     // nil: slog.Default()
+
+	stamp   *store.RegistryStamp // the registry at the last Build that built every list
+	targets []Target             // its lists
 }
 
 // Why a list was built, or not.
@@ -57,7 +62,7 @@ type Result struct {
 	Version        uint64 // the version built, or the latest when nothing was
 	Base           uint64 // the delta's base; 0: no delta was built
 	Why            string
-	Entries        int // in the audience
+	Entries        int // in the audience; -1: not scanned (the registry did not change)
 	Puts, Deletes  int // of the delta from the version before
 	SnapshotBytes  int // compressed chunks
 	DeltaBytes     int
@@ -70,22 +75,52 @@ func (r Result) Built() bool { return r.Why != Unchanged && r.Why != Raced }
 // Build builds every list (Targets) that needs a version; refresh builds
 // even the unchanged ones. It goes on past a list that fails and returns
 // the errors joined.
+//
+// While the registry's stamp is the one of the last Build that went
+// through, no audience is scanned: only the lists near expiry are built.
 func (b *Builder) Build(ctx context.Context, refresh bool) ([]Result, error) {
-	ts, err := Targets(ctx, b.Store, b.log())
+	stamp, err := b.Store.Stamp(ctx)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("lists: %w", err)
+	}
+	same := !refresh && b.stamp != nil && *b.stamp == stamp
+	ts := b.targets
+	if !same {
+		if ts, err = Targets(ctx, b.Store, b.log()); err != nil {
+			return nil, err
+		}
 	}
 	var res []Result
 	var errs []error
 	for _, t := range ts {
-		r, err := b.BuildList(ctx, t, refresh)
+		build := b.BuildList
+		if same {
+			build = b.renewList
+		}
+		r, err := build(ctx, t, refresh)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
 		res = append(res, r)
 	}
+	if len(errs) == 0 {
+		b.stamp, b.targets = &stamp, ts
+	}
 	return res, errors.Join(errs...)
+}
+
+// renewList builds a list whose audience is known not to have changed
+// only if its latest version expires within Renew.
+func (b *Builder) renewList(ctx context.Context, t Target, _ bool) (Result, error) {
+	latest, err := b.latest(ctx, t.List)
+	if err != nil {
+		return Result{}, fmt.Errorf("lists: build %s: %w", t.List, err)
+	}
+	if latest.Version > 0 && !b.expiring(latest) {
+		return Result{List: t.List, Version: latest.Version, Why: Unchanged, Entries: -1}, nil
+	}
+	return b.BuildList(ctx, t, false)
 }
 
 // BuildList builds version N+1 of one list if its audience changed since
@@ -123,11 +158,12 @@ func (b *Builder) buildList(ctx context.Context, t Target, refresh bool) (Result
 // latest returns the list's newest stored version (the snapshot if there
 // is one); Version 0 if none.
 func (b *Builder) latest(ctx context.Context, list string) (store.ListRow, error) {
-	vs, err := b.Store.ListVersions(ctx, list)
-	if err != nil || len(vs) == 0 {
-		return store.ListRow{}, err
-	}
-	return vs[0], nil
+	l, _, err := b.Store.NewestVersion(ctx, list)
+	return l, err
+}
+
+func (b *Builder) expiring(latest store.ListRow) bool {
+	return b.renew() >= 0 && latest.Expires.Sub(b.now()) < b.renew()
 }
 
 func (b *Builder) why(latest store.ListRow, m *merged, refresh bool) string {
@@ -138,7 +174,7 @@ func (b *Builder) why(latest store.ListRow, m *merged, refresh bool) string {
 		return Changed
 	case refresh:
 		return Refreshed
-	case b.renew() >= 0 && latest.Expires.Sub(b.now()) < b.renew():
+	case b.expiring(latest):
 		return Renewed
 	}
 	return Unchanged

@@ -245,3 +245,50 @@ func TestBuildEmptiedSchool(t *testing.T) {
 		}
 	})
 }
+
+// scanCounter counts the audiences a Builder scans.
+type scanCounter struct {
+	*store.Store
+	scans int
+}
+
+func (s *scanCounter) ScanAudience(ctx context.Context, a store.Audience, fn func(*offline.Entry) error) error {
+	s.scans++
+	return s.Store.ScanAudience(ctx, a, fn)
+}
+
+// TestBuildSkipsScans: while the registry does not change, a Builder
+// scans no audience; any import makes it look again.
+func TestBuildSkipsScans(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.Open(t, storetest.DSN(t, "sqlite"))
+	sc := &scanCounter{Store: s}
+	c := &clock{bundletest.Now}
+	b := &lists.Builder{Store: sc, Key: bundletest.Key(t), Now: c.now, Log: quiet}
+	es := bundletest.Entries(20)
+	if _, err := s.PutEntitlements(ctx, es); err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		name    string
+		do      func()
+		scanned bool
+		built   string
+	}{
+		{"first", func() {}, true, lists.First},
+		{"again", func() {}, false, lists.Unchanged},
+		{"same entries written again", func() { s.PutEntitlements(ctx, es[:1]) }, true, lists.Unchanged},
+		{"and again", func() {}, false, lists.Unchanged},
+		{"a card deleted", func() { s.DeleteEntitlements(ctx, []string{es[0].Token}) }, true, lists.Changed},
+		{"near expiry", func() { c.t = c.t.Add(lists.DefaultExpires - time.Hour) }, true, lists.Renewed},
+		{"renewed", func() {}, false, lists.Unchanged},
+	}
+	for _, st := range steps {
+		st.do()
+		sc.scans = 0
+		r := build(t, b, false)[lists.BusFleet]
+		if (sc.scans > 0) != st.scanned || r.Why != st.built {
+			t.Errorf("%s: %d scans, bus-fleet %s; want scanned %v, %s", st.name, sc.scans, r.Why, st.scanned, st.built)
+		}
+	}
+}

@@ -28,7 +28,11 @@
 //
 // An unchanged audience gets no version, unless its latest version
 // expires within Builder.Renew or Build is asked to refresh: then N+1 is
-// the same entries with a new expiry, and its delta is empty.
+// the same entries with a new expiry, and its delta is empty. A Builder
+// that runs again and again (karta-central serve) remembers the
+// registry's stamp (store.RegistryStamp: the count of entitlements and
+// the time of the last write) and scans no audience while it stays the
+// same.
 //
 // # Publishing
 //
@@ -59,6 +63,9 @@
 //   - A Publisher forgets what it published when it stops. A new one
 //     clears, at its first round, the chunks of the versions just below
 //     those it offers (2×MaxOffered of them), not older ones.
+//   - The stamp misses an update written with a clock behind the last
+//     one (another central's, or after the clock was set back) until the
+//     next import that moves it, or the next renewal.
 //   - Retained chunks of a 2,000,000-entry list are about 90 MB at the
 //     broker; the embedded broker keeps them in memory.
 package lists

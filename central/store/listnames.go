@@ -2,6 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"time"
 )
 
 // Schools returns every school an entitlement names, by its pass or its
@@ -75,4 +78,33 @@ func (s *Store) ListVersionsFrom(ctx context.Context, list string, from uint64) 
 		WHERE list = ? AND version >= ? ORDER BY version DESC, base`), list, int64(from))
 	ls, err := collect(rows, err, scanList)
 	return ls, wrap(err, "versions of list %s from v%d", list, from)
+}
+
+// NewestVersion returns the newest version of a list without its chunks:
+// its snapshot if stored, else its delta from the lowest base.
+func (s *Store) NewestVersion(ctx context.Context, list string) (ListRow, bool, error) {
+	l, err := scanList(s.db.QueryRowContext(ctx, s.d.rebind(`SELECT `+listColumns+` FROM lists
+		WHERE list = ? ORDER BY version DESC, base LIMIT 1`), list))
+	if errors.Is(err, sql.ErrNoRows) {
+		return ListRow{}, false, nil
+	}
+	return l, err == nil, wrap(err, "newest version of list %s", list)
+}
+
+// RegistryStamp is what a cheap look tells of the registry: how many
+// entitlements, and when the last was written. Any import changes it
+// (PutEntitlements sets each written entry's time, DeleteEntitlements
+// lowers the count), so an unchanged stamp means no list needs a scan.
+type RegistryStamp struct {
+	Entries int64
+	Updated time.Time
+}
+
+// Stamp returns the registry's stamp.
+func (s *Store) Stamp(ctx context.Context) (RegistryStamp, error) {
+	var st RegistryStamp
+	var updated int64
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(MAX(updated_us), 0) FROM entitlements`).Scan(&st.Entries, &updated)
+	st.Updated = fromUS(updated)
+	return st, wrap(err, "registry stamp")
 }
