@@ -50,8 +50,8 @@ func (s *Store) CardSightings(ctx context.Context, probes []CardProbe) ([]Sighti
 		if err := checkProbes(part); err != nil {
 			return nil, err
 		}
-		a := &args{d: s.d}
-		rows, err := s.db.QueryContext(ctx, sightingsSQL(a, start, part), a.list...)
+		q, list := s.sightingsQuery(start, part)
+		rows, err := s.db.QueryContext(ctx, q, list...)
 		ss, err := collect(rows, err, scanSighting)
 		if err != nil {
 			return nil, wrap(err, "card sightings")
@@ -70,6 +70,31 @@ func checkProbes(ps []CardProbe) error {
 	return nil
 }
 
+// sightingsArraysSQL is PostgreSQL's: the probes as arrays, and one index
+// range scan per probe (LATERAL), whatever the planner thinks of a join.
+const sightingsArraysSQL = `SELECT q.i, t.device, t.role, COALESCE(d.school, ''), COALESCE(pd.school, ''), t.at_us
+FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::bigint[]) AS q(i, token, device, lo, hi)
+CROSS JOIN LATERAL (SELECT device, role, at_us FROM taps
+	WHERE taps.token = q.token AND taps.at_us >= q.lo AND taps.at_us <= q.hi AND taps.device <> q.device) t
+LEFT JOIN devices d ON d.id = t.device LEFT JOIN devices pd ON pd.id = q.device`
+
+// sightingsQuery is the statement and arguments of a part of the probes,
+// the first of which is number start.
+func (s *Store) sightingsQuery(start int, ps []CardProbe) (string, []any) {
+	if !s.d.arrays {
+		a := &args{d: s.d}
+		return sightingsSQL(a, start, ps), a.list
+	}
+	is, los, his := make([]int64, len(ps)), make([]int64, len(ps)), make([]int64, len(ps))
+	tokens, devices := make([]string, len(ps)), make([]string, len(ps))
+	for i, p := range ps {
+		is[i], tokens[i], devices[i], los[i], his[i] = int64(start+i), p.Token, p.Device, us(p.From), us(p.To)
+	}
+	return sightingsArraysSQL, []any{is, tokens, devices, los, his}
+}
+
+// sightingsSQL is SQLite's: the probes as a VALUES table; SQLite's planner
+// looks each one up in the (token, time) index.
 func sightingsSQL(a *args, start int, ps []CardProbe) string {
 	vs := make([]string, len(ps))
 	for i, p := range ps {
