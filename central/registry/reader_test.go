@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"karta/central/registry"
+	"karta/internal/golden"
 	"karta/offline"
 	"karta/offline/bundle/bundletest"
 	"karta/offline/token"
@@ -173,4 +174,14 @@ func FuzzReader(f *testing.F) {
 			seen[e.Token] = true
 		}
 	})
+}
+
+// TestAppendJSONGolden pins the rows AppendJSON writes (karta list build's
+// state files are made of them).
+func TestAppendJSONGolden(t *testing.T) {
+	var b []byte
+	for _, e := range bundletest.Entries(12) {
+		b = append(registry.AppendJSON(b, e), '\n')
+	}
+	golden.Check(t, "testdata/rows.golden", b)
 }
