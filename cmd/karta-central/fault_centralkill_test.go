@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"karta/internal/mosquittotest"
 	"karta/internal/systemtest"
 )
 
@@ -20,16 +21,34 @@ import (
 // some of it already committed.
 func TestFaultCentralKill9MidBacklog(t *testing.T) {
 	bins := faultTest(t)
-	const devices, backlog, kills = 3, 20_000, 4
 	c := systemtest.StartCentral(t, bins, systemtest.CentralOptions{})
+	killMidBacklog(t, bins, c, c.Sync, 4)
+}
+
+// TestFaultCentralKill9SharedBroker is the same on an external Mosquitto
+// that stays up: devices keep their connection, their batches in flight
+// go to no one, and only their ack timeout tells them to send again.
+func TestFaultCentralKill9SharedBroker(t *testing.T) {
+	bins := faultTest(t)
+	b := mosquittotest.Start(t)
+	c := systemtest.StartCentral(t, bins, systemtest.CentralOptions{MQTTURL: b.URL()})
+	killMidBacklog(t, bins, c, func(string) systemtest.SyncOptions { return systemtest.SyncOptions{Broker: b.URL()} }, 2)
+}
+
+// killMidBacklog gives three devices a backlog of 20,000 taps journaled
+// offline, lets them sync it to c, kills c kills times as the stored count
+// passes even steps, and checks every tap is stored once.
+func killMidBacklog(t *testing.T, bins systemtest.Binaries, c *systemtest.Central, sync func(id string) systemtest.SyncOptions, kills int) {
+	t.Helper()
+	const devices, backlog = 3, 20_000
 	fleet := systemtest.NewFleet(t, bins)
 	var agents []*systemtest.Agent
 	for i := range devices {
 		id := fmt.Sprintf("bus-%04d", i+1)
-		agents = append(agents, fleet.Agent(t, id, c.Sync(id)))
+		agents = append(agents, fleet.Agent(t, id, sync(id)))
 	}
-	for i, a := range agents {
-		a.TapOffline(backlog/devices + i)
+	for _, a := range agents {
+		a.TapOffline(backlog/devices + 1)
 	}
 	for _, a := range agents {
 		a.WaitDone(5 * time.Minute)
