@@ -83,6 +83,11 @@ func (r *RemoteConfig) compile(c tapsync.Config) (*Engine, error) {
 	if role := r.Device.CurrentEngine().Role(); e.Role() != role {
 		return nil, fmt.Errorf("agent: config v%d: role %s, the device is a %s", c.Version, e.Role(), role)
 	}
+	for _, l := range e.Lists() {
+		if !tapsync.ValidListName(l) {
+			return nil, fmt.Errorf("agent: config v%d: %q cannot be a list's name (1-64 of a-z, 0-9, '.', '_', '-')", c.Version, l)
+		}
+	}
 	return e, nil
 }
 

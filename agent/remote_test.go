@@ -54,10 +54,11 @@ func TestRemoteConfig(t *testing.T) {
 		t.Fatalf("after apply: v%d, lists %v", rc.Version(), dev.CurrentEngine().Lists())
 	}
 	for name, rules := range map[string]string{
-		"another role":   "role = \"turnstile\"\nlists = [\"school-39\"]\n[school]\nschool = \"school-39\"\n",
-		"no lists":       "role = \"bus\"\n[bus]\nfull_fare = 4200\n",
-		"not TOML":       "role = = bus",
-		"an unknown key": nightRules + "free_for_all = true\n",
+		"another role":    "role = \"turnstile\"\nlists = [\"school-39\"]\n[school]\nschool = \"school-39\"\n",
+		"no lists":        "role = \"bus\"\n[bus]\nfull_fare = 4200\n",
+		"not TOML":        "role = = bus",
+		"an unknown key":  nightRules + "free_for_all = true\n",
+		"a wildcard list": "role = \"bus\"\nlists = [\"bus-fleet\", \"#\"]\n[bus]\nfull_fare = 4200\n",
 	} {
 		c := tapsync.Config{V: 1, Device: "bus-0042", Version: 3, Issued: time.Now(), Rules: rules}
 		if err := rc.Apply(c, signedConfig(t, key, c)); err == nil || rc.Version() != 2 {

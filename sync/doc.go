@@ -50,7 +50,7 @@
 //     (DownlinkOptions.Window), so it never holds more than a window of
 //     chunks in memory and never asks twice for a chunk it has stored.
 //     Each chunk is checked against the verified manifest (size, sha256)
-//     as it arrives and kept in {Dir}/{list}/{version}-{base}/{i}.chunk; a
+//     as it arrives and kept in {Dir}/lists/{list}/{version}-{base}/{i}.chunk; a
 //     bad one is dropped and asked for again when the fetch stalls
 //     (DownlinkOptions.Stall). A download resumes from those files after
 //     a reconnect or a restart. When every chunk is there the bundle goes

@@ -175,11 +175,22 @@ func (d *Downlink) subscribe(conn Conn, device string, lists []string) error {
 		}
 	}
 	for _, list := range lists {
-		if err := conn.Subscribe(ManifestTopic(list), 1, d.onOffer); err != nil {
+		if err := d.subscribeOffer(conn, list); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// subscribeOffer subscribes to the offer of list; a name that could not
+// be a list's (a wildcard, a slash) is skipped, said, and subscribes to
+// nothing.
+func (d *Downlink) subscribeOffer(conn Conn, list string) error {
+	if !ValidListName(list) {
+		d.log.Error("sync: the rules name a list that cannot exist; no offer of it is taken", "list", list)
+		return nil
+	}
+	return conn.Subscribe(ManifestTopic(list), 1, d.onOffer)
 }
 
 // fillStatus adds what the downlink knows to the device's status.

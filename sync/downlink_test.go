@@ -144,7 +144,7 @@ func TestDownlinkResumesAfterOutage(t *testing.T) {
 	if st, _ := d.lists.State("bus-fleet"); st.Entries != 600 {
 		t.Errorf("%d entries installed, want 600", st.Entries)
 	}
-	dir := filepath.Join(d.dir, "downlink", "bus-fleet", "1-0")
+	dir := filepath.Join(d.dir, "downlink", "lists", "bus-fleet", "1-0")
 	eventually(t, 5*time.Second, func() bool { _, err := os.Stat(dir); return os.IsNotExist(err) },
 		func() string { return "the download's chunks outlive the install" })
 }
@@ -193,5 +193,20 @@ func TestDownlinkUplinkWhileDownloading(t *testing.T) {
 			e.lists.Chunks(v1)
 			d.waitVersion("bus-fleet", 1)
 		})
+	}
+}
+
+// TestDownlinkBadListName: a list name that could not be a topic level
+// (a wildcard) subscribes to nothing; the link and the other lists work.
+func TestDownlinkBadListName(t *testing.T) {
+	e := startMosquitto(t)
+	v1 := snapshot(t, bundletest.Key(t), "bus-fleet", 1, 0, 50, 0, time.Now().Add(lifetime))
+	e.lists.Chunks(v1)
+	e.lists.Offer("bus-fleet", v1)
+	d := newDev(t, e, "", nil, func(l *tapsync.Link) { l.Down.Lists = func() []string { return []string{"#", "bus-fleet"} } })
+	d.waitVersion("bus-fleet", 1)
+	d.waitLog("cannot exist")
+	if n := d.log.count("sync: connected"); n != 1 {
+		t.Errorf("connected %d times", n)
 	}
 }

@@ -16,7 +16,7 @@ import (
 
 // fetch is one list version being downloaded. Its chunks are kept, each
 // checked against the verified manifest, in a directory of their own
-// ({dir}/{list}/{version}-{base}/{i}.chunk), so that a download resumes
+// ({dir}/lists/{list}/{version}-{base}/{i}.chunk), so that a download resumes
 // after a reconnect or a restart with only the chunks it lacks.
 //
 // It asks for chunks a window at a time, each by its own retained topic:
@@ -35,8 +35,10 @@ type fetch struct {
 
 // fetchDir is where the chunks of a version are kept.
 func fetchDir(root string, m *bundle.Manifest) string {
-	return filepath.Join(root, m.List, fmt.Sprintf("%d-%d", m.Version, m.Base))
+	return filepath.Join(listsDir(root), m.List, fmt.Sprintf("%d-%d", m.Version, m.Base))
 }
+
+func listsDir(root string) string { return filepath.Join(root, "lists") }
 
 // openFetch starts or resumes the download of s: the chunks already on
 // disk that still match the manifest are kept, others are removed.

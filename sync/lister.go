@@ -30,6 +30,7 @@ func newLister(d *Downlink) *lister {
 }
 
 func (l *lister) run(ctx context.Context) {
+	l.cleanOthers()
 	tick := time.NewTicker(l.d.Opts.Stall / 4)
 	defer tick.Stop()
 	for {
@@ -244,9 +245,19 @@ func (l *lister) clean(list string) {
 	for _, s := range l.plans[list] {
 		keep[fetchDir(l.d.Dir, s.m)] = true
 	}
-	dirs, _ := filepath.Glob(filepath.Join(l.d.Dir, list, "*-*"))
+	dirs, _ := filepath.Glob(filepath.Join(listsDir(l.d.Dir), list, "*-*"))
 	for _, dir := range dirs {
 		if !keep[dir] {
+			os.RemoveAll(dir)
+		}
+	}
+}
+
+// cleanOthers removes the downloads of lists the rules no longer consult.
+func (l *lister) cleanOthers() {
+	dirs, _ := filepath.Glob(filepath.Join(listsDir(l.d.Dir), "*"))
+	for _, dir := range dirs {
+		if !slices.Contains(l.d.Lists(), filepath.Base(dir)) {
 			os.RemoveAll(dir)
 		}
 	}

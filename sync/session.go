@@ -226,7 +226,7 @@ func (s *session) refetchOffers() error {
 	}
 	for _, list := range s.lists {
 		s.conn.Unsubscribe(ManifestTopic(list)) // subscribing again is what counts
-		if err := s.conn.Subscribe(ManifestTopic(list), 1, s.l.Down.onOffer); err != nil {
+		if err := s.l.Down.subscribeOffer(s.conn, list); err != nil {
 			return fmt.Errorf("sync: subscribe offers of %s: %w", list, err)
 		}
 	}
@@ -248,7 +248,7 @@ func (s *session) relist() error {
 		if slices.Contains(s.lists, list) {
 			continue
 		}
-		if err := s.conn.Subscribe(ManifestTopic(list), 1, s.l.Down.onOffer); err != nil {
+		if err := s.l.Down.subscribeOffer(s.conn, list); err != nil {
 			return fmt.Errorf("sync: subscribe offers of %s: %w", list, err)
 		}
 	}

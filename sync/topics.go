@@ -55,3 +55,10 @@ func ValidDeviceID(id string) bool {
 	}
 	return true
 }
+
+// ValidListName: 1-64 of [a-z0-9._-], not starting with a dot, as
+// offline/bundle names lists; no MQTT wildcards, no slashes.
+func ValidListName(list string) bool {
+	return list != "" && len(list) <= 64 && list[0] != '.' &&
+		strings.Trim(list, "abcdefghijklmnopqrstuvwxyz0123456789._-") == ""
+}
