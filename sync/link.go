@@ -37,8 +37,9 @@ type Outbox interface {
 }
 
 // Link is a device's link to central: it sends the journal up in batches
-// until central acks them, and keeps its retained status current. The
-// device never waits on it: taps are journaled whether or not it is
+// until central acks them, and keeps its retained status current; with a
+// Downlink it also takes lists, config and commands (see the package doc).
+// The device never waits on it: taps are journaled whether or not it is
 // connected.
 type Link struct {
 	Device string
