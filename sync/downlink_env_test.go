@@ -170,14 +170,20 @@ func (d *dev) waitLog(s string) {
 		func() string { return fmt.Sprintf("the log never said %q:\n%s", s, d.log) })
 }
 
-// recorder records the versions installed through it.
+// recorder records the versions installed through it; it refuses the
+// one named by refuse ("1→2") as a bad bundle.
 type recorder struct {
-	in  tapsync.Installer
-	mu  sync.Mutex
-	got []string
+	in     tapsync.Installer
+	mu     sync.Mutex
+	got    []string
+	refuse string
 }
 
 func (r *recorder) InstallBundle(b *bundle.Bundle) (offline.ListVersion, error) {
+	m, err := bundle.PeekManifest(b.Signed)
+	if err == nil && fmt.Sprintf("%d→%d", m.Base, m.Version) == r.refuse {
+		return offline.ListVersion{}, fmt.Errorf("test: %w", bundle.ErrBadOp)
+	}
 	v, err := r.in.InstallBundle(b)
 	if err == nil {
 		r.mu.Lock()

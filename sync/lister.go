@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -84,15 +85,13 @@ func (l *lister) replan(list string) {
 	if st, ok := l.d.Installed.State(list); ok {
 		installed = st.Version
 	}
-	now := l.d.now()
-	steps, refused, err := plan(o, installed, func(b []byte) (*bundle.Manifest, error) { return bundle.VerifyManifest(b, l.d.Ring, now) })
+	steps, refused, err := plan(o, installed, l.verify)
 	for _, r := range refused {
 		l.d.log.Warn("sync: list manifest refused", "list", list, "err", r)
 	}
 	if err != nil {
 		l.d.log.Warn("sync: list offer refused; the installed list stays", "list", list, "installed", installed, "err", err)
 	}
-	steps = slices.DeleteFunc(steps, func(s step) bool { return l.refused[sha256.Sum256(s.signed)] })
 	l.plans[list] = steps
 	if len(steps) > 0 {
 		l.d.log.Info("sync: list update offered", "list", list, "installed", installed, "plan", names(steps))
@@ -101,6 +100,16 @@ func (l *lister) replan(list string) {
 		l.drop()
 	}
 	l.clean(list)
+}
+
+// verify checks a manifest; one whose bundle was refused before is
+// refused again, so that the plan goes another way (a snapshot).
+func (l *lister) verify(signed []byte) (*bundle.Manifest, error) {
+	m, err := bundle.VerifyManifest(signed, l.d.Ring, l.d.now())
+	if err == nil && l.refused[sha256.Sum256(signed)] {
+		return nil, fmt.Errorf("sync: %s: its bundle was refused before", m.Name())
+	}
+	return m, err
 }
 
 func names(steps []step) string {
@@ -223,8 +232,8 @@ func (l *lister) finish() {
 	}
 	l.d.log.Warn("sync: list refused; the installed list stays", "version", f.m.Name(), "err", err)
 	l.plans[list] = nil
-	if !errors.Is(err, offline.ErrWrongBase) && !errors.Is(err, offline.ErrRollback) {
-		l.refused[sha256.Sum256(f.signed)] = true
+	if !slices.ContainsFunc([]error{offline.ErrWrongBase, offline.ErrRollback, offline.ErrStorage}, func(e error) bool { return errors.Is(err, e) }) {
+		l.refused[sha256.Sum256(f.signed)] = true // the bundle itself is bad: not again
 	}
 	l.replan(list) // another install may have moved the list; else nothing is left to try
 }
