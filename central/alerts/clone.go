@@ -80,7 +80,9 @@ func (c *Checker) clone(p *probe, s store.Sighting, now time.Time) *store.Alert 
 	for _, t := range p.times {
 		apart := t.Sub(s.At).Abs()
 		if apart < hop {
-			return &store.Alert{Kind: store.AlertClonedCard, Device: here.device, Token: p.token, At: now,
+			// Against the first device of the pair by id: one alert for the
+			// pair, whichever of them was checked first.
+			return &store.Alert{Kind: store.AlertClonedCard, Device: min(here.device, there.device), Token: p.token, At: now,
 				Detail: fmt.Sprintf("%s at %s and %s at %s: %s apart, under the %s it takes between them",
 					there.device, stamp(s.At), here.device, stamp(t), apart.Round(time.Second), hop)}
 		}

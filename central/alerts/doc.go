@@ -29,7 +29,9 @@
 //     schools (registered on the devices) within Rules.SchoolHop. Each
 //     batch's cards are looked up in the card history (token, time index)
 //     on both sides of each tap, so the order the devices sync in does
-//     not matter. Only tokens are involved, never card numbers.
+//     not matter; the alert is raised against the first device of the
+//     pair by id, so that a pair raises one alert whichever device's batch
+//     is checked first. Only tokens are involved, never card numbers.
 //   - journal near full: a status whose backlog is Rules.JournalFull
 //     percent of its capacity or more.
 //

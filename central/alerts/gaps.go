@@ -37,14 +37,14 @@ func (c *Checker) suspectGap(e event, now time.Time) {
 func (c *Checker) confirmGaps(ctx context.Context) {
 	now := c.o.Now()
 	var as []store.Alert
-	kept := c.gaps[:0]
+	kept, looked := c.gaps[:0], 0
 	for _, g := range c.gaps {
 		if g.due.After(now) {
 			kept = append(kept, g)
 			continue
 		}
 		missing, err := c.st.MissingSeqs(ctx, g.device, g.from, g.to)
-		c.stats.confirmed.Add(1)
+		looked++
 		switch {
 		case err != nil:
 			c.o.Log.Error("alerts: gap not checked", "device", g.device, "from", g.from, "to", g.to, "err", err)
@@ -55,4 +55,5 @@ func (c *Checker) confirmGaps(ctx context.Context) {
 	}
 	c.gaps = kept
 	c.raise(ctx, as)
+	c.stats.confirmed.Add(int64(looked))
 }
