@@ -28,7 +28,7 @@ const device = "bus-0042"
 // Mosquitto, the embedded broker with its device ACL.
 type brokerKind struct {
 	name  string
-	start func(t *testing.T) *env
+	start func(t testing.TB) *env
 }
 
 var brokerKinds = []brokerKind{
@@ -46,13 +46,13 @@ type env struct {
 	mosq    *mosquittotest.Broker // mosquitto only
 }
 
-func startHub(t *testing.T) *env {
+func startHub(t testing.TB) *env {
 	h := synctest.NewHub()
 	c := h.Conn()
 	return &env{dial: h.Dial, central: c, lists: synctest.Lists{T: t, Conn: c}, hub: h}
 }
 
-func startMosquitto(t *testing.T) *env {
+func startMosquitto(t testing.TB) *env {
 	b := mosquittotest.Start(t)
 	e := &env{mosq: b, dial: tapsync.DialMQTT(tapsync.MQTTOptions{URL: b.URL(), ClientID: device, Timeout: 2 * time.Second})}
 	e.connectCentral(t)
@@ -61,7 +61,7 @@ func startMosquitto(t *testing.T) *env {
 
 // connectCentral (again, after an outage) connects the test central to
 // Mosquitto.
-func (e *env) connectCentral(t *testing.T) {
+func (e *env) connectCentral(t testing.TB) {
 	t.Helper()
 	c, err := tapsync.DialMQTT(tapsync.MQTTOptions{URL: e.mosq.URL(), ClientID: "central-test", Timeout: 2 * time.Second})(context.Background(), "", nil)
 	if err != nil {
@@ -71,7 +71,7 @@ func (e *env) connectCentral(t *testing.T) {
 	e.central, e.lists = c, synctest.Lists{T: t, Conn: c}
 }
 
-func startEmbedded(t *testing.T) *env {
+func startEmbedded(t testing.TB) *env {
 	pw := broker.Passwords{Secret: []byte("downlink-test-secret-0123456789ab")}
 	b, err := broker.Start(broker.Options{Addr: "127.0.0.1:0", Passwords: pw})
 	if err != nil {
@@ -84,7 +84,7 @@ func startEmbedded(t *testing.T) *env {
 }
 
 // publishSigned publishes a signed message (config, command) of central.
-func (e *env) publishSigned(t *testing.T, key *bundle.SigningKey, topic string, retained bool, msg any) {
+func (e *env) publishSigned(t testing.TB, key *bundle.SigningKey, topic string, retained bool, msg any) {
 	t.Helper()
 	b, err := tapsync.Sign(key, msg)
 	must(t, err)
@@ -93,7 +93,7 @@ func (e *env) publishSigned(t *testing.T, key *bundle.SigningKey, topic string, 
 
 // dev is a device with a link and a downlink.
 type dev struct {
-	t       *testing.T
+	t       testing.TB
 	dir     string
 	lists   *offline.Lists
 	journal *offline.Journal
@@ -109,7 +109,7 @@ type devSetup func(*tapsync.Link)
 
 // newDev starts a device on e whose rules consult bus-fleet; lists and
 // dir may come from an earlier device (a restart).
-func newDev(t *testing.T, e *env, dir string, lists *offline.Lists, setup ...devSetup) *dev {
+func newDev(t testing.TB, e *env, dir string, lists *offline.Lists, setup ...devSetup) *dev {
 	t.Helper()
 	if dir == "" {
 		dir = t.TempDir()
@@ -219,7 +219,7 @@ func (l *logBuf) String() string {
 
 func (l *logBuf) count(s string) int { return strings.Count(l.String(), s) }
 
-func eventually(t *testing.T, within time.Duration, ok func() bool, why func() string) {
+func eventually(t testing.TB, within time.Duration, ok func() bool, why func() string) {
 	t.Helper()
 	deadline := time.Now().Add(within)
 	for !ok() {
@@ -266,7 +266,7 @@ func signW(t testing.TB, w *bundle.Writer, key *bundle.SigningKey, expires time.
 	return b
 }
 
-func has(t *testing.T, l *offline.Lists, list string, i int) bool {
+func has(t testing.TB, l *offline.Lists, list string, i int) bool {
 	t.Helper()
 	e, err := l.Get(list, bundletest.Token(i))
 	must(t, err)
