@@ -73,10 +73,11 @@ func printBuilt(w io.Writer, res []lists.Result) {
 	for _, r := range res {
 		snap, delta := "-", "-"
 		if r.Built() {
-			snap = fmt.Sprintf("%s in %d chunks", humanBytes(r.SnapshotBytes), r.SnapshotChunks)
+			snap = fmt.Sprintf("%s in %d chunk%s", humanBytes(r.SnapshotBytes), r.SnapshotChunks, plural(r.SnapshotChunks))
 		}
 		if r.Base > 0 {
-			delta = fmt.Sprintf("v%d→v%d: %d puts, %d deletes, %s", r.Base, r.Version, r.Puts, r.Deletes, humanBytes(r.DeltaBytes))
+			delta = fmt.Sprintf("v%d→v%d: %d put%s, %d delete%s, %s", r.Base, r.Version, r.Puts, plural(r.Puts),
+				r.Deletes, plural(r.Deletes), humanBytes(r.DeltaBytes))
 		}
 		fmt.Fprintf(tw, "%s\tv%d\t%s\t%d\t%s\t%s\n", r.List, r.Version, r.Why, r.Entries, snap, delta)
 	}
@@ -150,4 +151,11 @@ func humanBytes(n int) string {
 		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d bytes", n)
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }

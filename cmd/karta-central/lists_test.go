@@ -31,7 +31,7 @@ func TestListsBuildAndShow(t *testing.T) {
 	}
 	mustRun(t, "import", "--db", dsn, "--partial", writeFile(t, "more.csv", "token,bus_discount\n"+bundletest.Token(3)+",100\n"))
 	out, _ = mustRun(t, "lists", "build", "--db", dsn, "--signing-key", key)
-	if !strings.Contains(out, "bus-fleet  v2       changed") || !strings.Contains(out, "v1→v2: 1 puts, 0 deletes") {
+	if !strings.Contains(out, "bus-fleet  v2       changed") || !strings.Contains(out, "v1→v2: 1 put, 0 deletes") {
 		t.Errorf("after one more bus card:\n%s", out)
 	}
 	out, _ = mustRun(t, "lists", "build", "--db", dsn, "--signing-key", key, "--refresh", "--expires", "48h")
