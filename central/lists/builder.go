@@ -37,7 +37,7 @@ type Builder struct {
 	Store   buildStore
 	Key     *bundle.SigningKey
 	Expires time.Duration    // 0: DefaultExpires
-	Renew   time.Duration    // 0: DefaultRenew; negative: never renew
+	Renew   time.Duration    // 0: DefaultRenew; at most Expires/4; negative: never renew
 	Chunk   int              // inflated bytes per chunk; 0: bundle.DefaultChunkSize
 	Now     func() time.Time // nil: time.Now
 	Log     *slog.Logger     // nil: slog.Default()
@@ -236,11 +236,14 @@ func (b *Builder) expires() time.Duration {
 	return b.Expires
 }
 
+// renew is at most a quarter of the life of a version, so that a short
+// --expires does not make every build a renewal.
 func (b *Builder) renew() time.Duration {
-	if b.Renew == 0 {
-		return DefaultRenew
+	r := b.Renew
+	if r == 0 {
+		r = DefaultRenew
 	}
-	return b.Renew
+	return min(r, b.expires()/4)
 }
 
 func (b *Builder) log() *slog.Logger {

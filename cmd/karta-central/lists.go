@@ -34,7 +34,7 @@ func listsBuild(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.StringVar(&f.db, "db", "var/central.db", "SQLite `PATH` or a postgres:// DSN")
 	fs.StringVar(&f.signingKey, "signing-key", "", "list signing key `FILE` (karta keys gen-signing)")
 	fs.DurationVar(&f.expires, "expires", lists.DefaultExpires, "how long devices may use a version")
-	fs.DurationVar(&f.renew, "renew", lists.DefaultRenew, "build an unchanged list again when its latest version expires within this")
+	fs.DurationVar(&f.renew, "renew", lists.DefaultRenew, "build an unchanged list again when its latest version expires within this (at most --expires/4)")
 	fs.BoolVar(&f.refresh, "refresh", false, "build every list again, changed or not (a new expiry)")
 	if err := fs.Parse(args); err != nil {
 		return 2
