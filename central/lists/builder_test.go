@@ -292,3 +292,24 @@ func TestBuildSkipsScans(t *testing.T) {
 		}
 	}
 }
+
+// TestBuildShortLife: with versions of two days' life a fresh version is
+// not renewed at once (the renewal window is at most a quarter of it).
+func TestBuildShortLife(t *testing.T) {
+	s := storetest.Open(t, storetest.DSN(t, "sqlite"))
+	if _, err := s.PutEntitlements(context.Background(), bundletest.Entries(10)); err != nil {
+		t.Fatal(err)
+	}
+	c := &clock{bundletest.Now}
+	b := &lists.Builder{Store: s, Key: bundletest.Key(t), Now: c.now, Log: quiet, Expires: 48 * time.Hour}
+	build(t, b, false)
+	fresh := &lists.Builder{Store: s, Key: bundletest.Key(t), Now: c.now, Log: quiet, Expires: 48 * time.Hour}
+	c.t = c.t.Add(35 * time.Hour)
+	if r := build(t, fresh, false)[lists.BusFleet]; r.Why != lists.Unchanged {
+		t.Errorf("13 h before expiry: %s, want unchanged", r.Why)
+	}
+	c.t = c.t.Add(2 * time.Hour)
+	if r := build(t, fresh, false)[lists.BusFleet]; r.Why != lists.Renewed {
+		t.Errorf("11 h before expiry: %s, want renewed", r.Why)
+	}
+}
