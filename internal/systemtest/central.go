@@ -1,9 +1,7 @@
 package systemtest
 
 import (
-	"fmt"
 	"net"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -167,12 +165,4 @@ func freeAddr(t testing.TB) string {
 	}
 	defer l.Close()
 	return l.Addr().String()
-}
-
-// writeFile writes a file of the test's, failing the test on error.
-func writeFile(t testing.TB, path, text string, mode os.FileMode) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(text), mode); err != nil {
-		t.Fatal(fmt.Errorf("systemtest: %w", err))
-	}
 }

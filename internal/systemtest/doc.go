@@ -7,7 +7,7 @@
 // The model:
 //
 //   - Build compiles the four commands once per test binary run; the
-//     package's TestMain calls RemoveBuilds after the run.
+//     test package's TestMain calls RemoveBuilds after the run.
 //   - A Fleet holds what every device of a test shares: the token key, the
 //     pinned list key, the signed bus-fleet list.
 //   - A Central and each Agent are one process at a time, started, killed

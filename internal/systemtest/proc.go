@@ -147,3 +147,11 @@ func Wait(t testing.TB, within time.Duration, cond func() (ok bool, state string
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// writeFile writes a file of the test's, failing the test on error.
+func writeFile(t testing.TB, path, text string, mode os.FileMode) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(text), mode); err != nil {
+		t.Fatal(fmt.Errorf("systemtest: %w", err))
+	}
+}
