@@ -32,7 +32,7 @@ func Start(o Options) (*Broker, error) {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	srv := mqtt.New(&mqtt.Options{InlineClient: true, Logger: log})
+	srv := mqtt.New(&mqtt.Options{InlineClient: true, Logger: log, Capabilities: capabilities()})
 	if err := srv.AddHook(&acl{passwords: o.Passwords, revoked: o.Revoked}, nil); err != nil {
 		return nil, fmt.Errorf("broker: %w", err)
 	}
@@ -49,6 +49,16 @@ func Start(o Options) (*Broker, error) {
 		return nil, fmt.Errorf("broker: serve %s: %w", addr, err)
 	}
 	return &Broker{srv: srv, addr: addr}, nil
+}
+
+// capabilities are mochi's defaults but for retained messages, which are
+// kept until replaced: central retains list offers, chunks and configs
+// for devices that connect a week later, and mochi would drop them after
+// a day.
+func capabilities() *mqtt.Capabilities {
+	c := mqtt.NewDefaultServerCapabilities()
+	c.MaximumMessageExpiryInterval = 0
+	return c
 }
 
 // Addr is where devices connect.
