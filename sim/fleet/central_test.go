@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -26,6 +27,7 @@ var passwords = broker.Passwords{Secret: []byte("fleet-test-secret-0123456789abc
 type central struct {
 	st   *store.Store
 	in   *ingest.Ingester
+	rec  *recorder    // what the ingester's store calls did
 	conn tapsync.Conn // central's own connection to the broker
 	url  string
 	dial func(device string) tapsync.Dialer
@@ -67,7 +69,8 @@ func scaledOut(tb testing.TB, tune func(*ingest.Ingester)) *central {
 // settings.
 func (c *central) start(tb testing.TB, filter string, tune func(*ingest.Ingester)) {
 	tb.Helper()
-	c.in = &ingest.Ingester{Conn: c.conn, Store: c.st, Log: quiet, Filter: filter}
+	c.rec = &recorder{Store: c.st}
+	c.in = &ingest.Ingester{Conn: c.conn, Store: c.rec, Log: quiet, Filter: filter}
 	if tune != nil {
 		tune(c.in)
 	}
@@ -93,4 +96,37 @@ func (c *central) subscribed(tb testing.TB) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// recorder is the store as the ingester sees it, timing each round: how
+// busy the store was and how large its rounds were tell whether the
+// database or the path to it limits the taps/s.
+type recorder struct {
+	*store.Store
+	rounds, taps, busy atomic.Int64 // busy in ns
+}
+
+func (r *recorder) SaveTaps(ctx context.Context, bs []store.DeviceBatch) ([]store.Saved, error) {
+	start := time.Now()
+	saved, err := r.Store.SaveTaps(ctx, bs)
+	r.busy.Add(int64(time.Since(start)))
+	r.rounds.Add(1)
+	for _, b := range bs {
+		r.taps.Add(int64(len(b.Taps)))
+	}
+	return saved, err
+}
+
+// snapshot is the recorder's counters at one moment.
+type snapshot struct {
+	rounds, taps int64
+	busy         time.Duration
+}
+
+func (r *recorder) snapshot() snapshot {
+	return snapshot{rounds: r.rounds.Load(), taps: r.taps.Load(), busy: time.Duration(r.busy.Load())}
+}
+
+func (s snapshot) sub(o snapshot) snapshot {
+	return snapshot{rounds: s.rounds - o.rounds, taps: s.taps - o.taps, busy: s.busy - o.busy}
 }

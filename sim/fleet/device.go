@@ -61,12 +61,12 @@ func (d *Device) tap(now time.Time, r *rand.Rand) error {
 	}
 	d.own.journaled.Add(1)
 	d.fleet.journaled.Add(1)
+	d.link.Kick() // as the agent does: the link sends at once
 	return nil
 }
 
 // tapLoop taps every interval (± jitter) until ctx ends or n taps are made
-// (n 0: no limit). The link finds new taps by its poll: Link.Kick would
-// race with Run making the kick channel.
+// (n 0: no limit).
 func (d *Device) tapLoop(ctx context.Context, rate, jitter float64, n int, r *rand.Rand) {
 	interval := time.Duration(float64(time.Second) / rate)
 	t := time.NewTimer(jittered(interval, jitter, r))

@@ -41,7 +41,10 @@ type Options struct {
 	ProgressEvery time.Duration // [5s]
 	Progress      func(Progress)
 
-	Link tapsync.LinkOptions // [Poll 100ms, AckTimeout 5s, MinBackoff 250ms, MaxBackoff 5s]
+	// Link tunes every device's link; zero fields get the link's defaults
+	// except [Poll 100ms, MinBackoff 250ms, MaxBackoff 5s], so that
+	// devices back from an outage reconnect within seconds.
+	Link tapsync.LinkOptions
 	Seed uint64
 	Log  *slog.Logger
 }
@@ -94,7 +97,6 @@ func (o *Options) defaults() {
 	def(&o.DrainTimeout, 2*time.Minute)
 	def(&o.ProgressEvery, 5*time.Second)
 	def(&o.Link.Poll, 100*time.Millisecond)
-	def(&o.Link.AckTimeout, 5*time.Second)
 	def(&o.Link.MinBackoff, 250*time.Millisecond)
 	def(&o.Link.MaxBackoff, 5*time.Second)
 }
@@ -131,7 +133,7 @@ func New(o Options) (*Fleet, error) {
 func (f *Fleet) newDevice(i int, r *rand.Rand) (*Device, error) {
 	o := &f.opts
 	role := o.Roles[i%len(o.Roles)]
-	id := fmt.Sprintf("%s-%s-%05d", o.Prefix, role, i+1)
+	id := ID(o.Prefix, role, i+1)
 	if !tapsync.ValidDeviceID(id) {
 		return nil, fmt.Errorf("%w: device id %q (a-z, 0-9, -; at most 64)", ErrOptions, id)
 	}
@@ -155,6 +157,9 @@ func (f *Fleet) newDevice(i int, r *rand.Rand) (*Device, error) {
 	}
 	return d, nil
 }
+
+// ID is the id of the fleet's nth device (from 1), of role.
+func ID(prefix, role string, n int) string { return fmt.Sprintf("%s-%s-%05d", prefix, role, n) }
 
 // Devices are the fleet's devices, in id order.
 func (f *Fleet) Devices() []*Device { return f.devices }
