@@ -82,7 +82,9 @@ func (in *Ingester) defaults() {
 	if in.Filter == "" {
 		in.Filter = tapsync.Root + "dev/+/taps"
 	}
-	in.in = make(chan received, in.Queue)
+	if in.in == nil { // Run again on a new connection: what the old one queued is stored too
+		in.in = make(chan received, in.Queue)
+	}
 }
 
 // onTaps runs on the MQTT client's goroutine: decode, check, hand over.

@@ -17,27 +17,27 @@ import (
 const buildEvery = time.Minute
 
 // startLists publishes the stored lists on conn and keeps them current;
-// with a signing key file it also builds new versions every buildEvery.
-// The returned stop ends both and waits for them.
-func startLists(ctx context.Context, signingKey string, st *store.Store, conn tapsync.Conn, log *slog.Logger) (func(), error) {
-	var b *lists.Builder
-	if signingKey != "" {
-		key, err := bundle.LoadSigningKey(signingKey)
-		if err != nil {
-			return nil, err
-		}
-		b = &lists.Builder{Store: st, Key: key, Log: log}
-	} else {
-		log.Info("karta-central: no --signing-key: publishing the stored lists, building none")
-	}
+// with a signing key it also builds new versions every buildEvery. The
+// returned stop ends both and waits for them.
+func startLists(ctx context.Context, key *bundle.SigningKey, st *store.Store, conn tapsync.Conn, log *slog.Logger) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
-	if b != nil {
+	if key != nil {
+		b := &lists.Builder{Store: st, Key: key, Log: log}
 		wg.Go(func() { buildLoop(ctx, b, log) })
 	}
 	p := &lists.Publisher{Store: st, Conn: conn, Log: log}
 	wg.Go(func() { p.Run(ctx) })
-	return func() { cancel(); wg.Wait() }, nil
+	return func() { cancel(); wg.Wait() }
+}
+
+// loadSigningKey loads serve's list signing key; without one central
+// publishes the stored lists and builds none.
+func loadSigningKey(path string) (*bundle.SigningKey, error) {
+	if path == "" {
+		return nil, nil
+	}
+	return bundle.LoadSigningKey(path)
 }
 
 // buildLoop builds the lists at once and then every buildEvery.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	mrand "math/rand/v2"
 	"os"
 	"strings"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"karta/central/broker"
 	"karta/central/ingest"
 	"karta/central/store"
+	"karta/offline/bundle"
 	tapsync "karta/sync"
 )
 
@@ -52,57 +54,105 @@ func runCentral(ctx context.Context, f serveFlags, log *slog.Logger, stdout io.W
 			return err
 		}
 	}
+	key, err := loadSigningKey(f.signingKey)
+	if err != nil {
+		return err
+	}
+	if key == nil {
+		log.Info("karta-central: no --signing-key: publishing the stored lists, building none")
+	}
 	st, err := store.Open(ctx, f.db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	steer := newSteering(st, log)
-	conn, filter, stop, err := connect(ctx, f, steer, log, stdout)
-	if err != nil {
-		return err
-	}
-	defer stop()
-	if err := conn.Subscribe(tapsync.Root+"dev/+/status", 1, statusHandler(st, steer, log)); err != nil {
-		return err
-	}
-	in := &ingest.Ingester{Conn: conn, Store: st, Log: log, Filter: filter, Saved: steer.check.Batch}
-	defer steer.start(ctx, conn)()
-	stopAPI, err := startAPI(f.api, f.apiTokenFile, st, in.Stats, log, stdout)
+	c := &instance{f: f, st: st, key: key, log: log, steer: newSteering(st, log)}
+	c.in = &ingest.Ingester{Store: st, Log: log, Saved: c.steer.check.Batch}
+	stopAPI, err := startAPI(f.api, f.apiTokenFile, st, c.in.Stats, log, stdout)
 	if err != nil {
 		return err
 	}
 	defer stopAPI()
-	stopLists, err := startLists(ctx, f.signingKey, st, conn, log)
+	if f.mqttURL != "" {
+		return c.serveExternal(ctx)
+	}
+	conn, stop, err := c.embedded(stdout)
 	if err != nil {
 		return err
 	}
-	defer stopLists()
+	defer stop()
 	log.Info("karta-central: serving", "db", st.Backend())
-	return in.Run(ctx)
+	return c.serve(ctx, conn, tapsync.Root+"dev/+/taps")
 }
 
-// connect starts the embedded broker, or joins an external one on the
-// shared subscription.
-func connect(ctx context.Context, f serveFlags, steer *steering, log *slog.Logger, stdout io.Writer) (tapsync.Conn, string, func(), error) {
-	if f.mqttURL != "" {
-		conn, err := tapsync.DialMQTT(tapsync.MQTTOptions{URL: f.mqttURL, ClientID: instanceID()})(ctx, "", nil)
-		if err != nil {
-			return nil, "", nil, err
+// instance is one serving karta-central: its database, and what runs on
+// each connection to the broker.
+type instance struct {
+	f     serveFlags
+	st    *store.Store
+	key   *bundle.SigningKey // nil: publish the stored lists, build none
+	log   *slog.Logger
+	steer *steering
+	in    *ingest.Ingester
+}
+
+// serve runs everything that speaks MQTT on conn — statuses, ingest,
+// configs and commands, lists — until ctx ends or conn is lost.
+func (c *instance) serve(ctx context.Context, conn tapsync.Conn, filter string) error {
+	if err := conn.Subscribe(tapsync.Root+"dev/+/status", 1, statusHandler(c.st, c.steer, c.log)); err != nil {
+		return err
+	}
+	c.in.Conn, c.in.Filter = conn, filter
+	defer c.steer.start(ctx, conn)()
+	defer startLists(ctx, c.key, c.st, conn, c.log)()
+	return c.in.Run(ctx)
+}
+
+// serveExternal keeps central on an external broker, on the shared
+// subscription: connect, serve, and when the connection drops or does not
+// come up, connect again after a backoff with jitter, until ctx ends.
+// Every connection publishes the lists and configs again, so a broker
+// that lost its retained messages gets them back.
+func (c *instance) serveExternal(ctx context.Context) error {
+	const minBackoff, maxBackoff = time.Second, 30 * time.Second
+	backoff := minBackoff
+	for {
+		conn, err := tapsync.DialMQTT(tapsync.MQTTOptions{URL: c.f.mqttURL, ClientID: instanceID()})(ctx, "", nil)
+		if err == nil {
+			c.log.Info("karta-central: serving", "db", c.st.Backend(), "broker", c.f.mqttURL)
+			began := time.Now()
+			err = c.serve(ctx, conn, tapsync.SharedTapsFilter)
+			conn.Close()
+			if time.Since(began) > time.Minute {
+				backoff = minBackoff
+			}
 		}
-		return conn, tapsync.SharedTapsFilter, conn.Close, nil
+		if ctx.Err() != nil {
+			return nil
+		}
+		c.log.Warn("karta-central: broker connection down; connecting again", "err", err, "in", backoff)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(backoff/2 + time.Duration(mrand.Int64N(int64(backoff/2)))):
+		}
+		backoff = min(2*backoff, maxBackoff)
 	}
-	secret, err := loadSecret(f.secretFile)
+}
+
+// embedded starts the embedded broker.
+func (c *instance) embedded(stdout io.Writer) (tapsync.Conn, func(), error) {
+	secret, err := loadSecret(c.f.secretFile)
 	if err != nil {
-		return nil, "", nil, err
+		return nil, nil, err
 	}
-	b, err := broker.Start(broker.Options{Addr: f.listen, Passwords: broker.Passwords{Secret: secret}, Log: log, Revoked: steer.revoked})
+	b, err := broker.Start(broker.Options{Addr: c.f.listen, Passwords: broker.Passwords{Secret: secret}, Log: c.log, Revoked: c.steer.revoked})
 	if err != nil {
-		return nil, "", nil, err
+		return nil, nil, err
 	}
-	steer.kick = func(id string) { b.Disconnect(id) }
+	c.steer.kick = func(id string) { b.Disconnect(id) }
 	fmt.Fprintf(stdout, "karta-central: devices connect to mqtt://%s\n", b.Addr())
-	return b.Conn(), tapsync.Root + "dev/+/taps", func() { b.Close() }, nil
+	return b.Conn(), func() { b.Close() }, nil
 }
 
 // statusHandler records each device's retained status, and what it says
