@@ -21,7 +21,12 @@ const importBatch = 5000
 type importFlags struct {
 	db, tokenKey, format string
 	partial              bool
+	maxDelete            float64
 }
+
+// deleteFloor is how many deletions a full import makes whatever
+// --max-delete says: a small registry may lose a few cards in one go.
+const deleteFloor = 100
 
 // importCmd reads registry exports into the store's entitlements. A full
 // import (the default) also deletes the tokens the exports lack; --partial
@@ -34,8 +39,9 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	fs.StringVar(&f.tokenKey, "token-key", "", "token key `FILE`, to tokenize the exports' pan column")
 	fs.StringVar(&f.format, "format", "", "csv or jsonl (default: by each file's extension)")
 	fs.BoolVar(&f.partial, "partial", false, "only add and replace entitlements; delete none")
+	fs.Float64Var(&f.maxDelete, "max-delete", 10, "a full import deletes at most this `PERCENT` of the stored cards (beyond 100 cards), else none: a truncated export must not empty the lists")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: karta-central import [--db DSN] [--token-key FILE] [--partial] [--format csv|jsonl] FILE...")
+		fmt.Fprintln(stderr, "usage: karta-central import [--db DSN] [--token-key FILE] [--partial | --max-delete PERCENT] [--format csv|jsonl] FILE...")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -79,7 +85,7 @@ func runImport(ctx context.Context, f importFlags, files []string, stdout, stder
 		fmt.Fprintln(stdout, "--partial: deleted none")
 		return nil
 	}
-	n, err := im.deleteAbsent(ctx)
+	n, err := im.deleteAbsent(ctx, f.maxDelete)
 	if err != nil {
 		return err
 	}
@@ -173,10 +179,14 @@ func (im *importer) put(ctx context.Context, batch []*offline.Entry) error {
 	return err
 }
 
-// deleteAbsent deletes every stored token the exports did not name.
-func (im *importer) deleteAbsent(ctx context.Context) (int, error) {
+// deleteAbsent deletes every stored token the exports did not name,
+// unless they are more than maxPercent of the stored ones (and more than
+// deleteFloor).
+func (im *importer) deleteAbsent(ctx context.Context, maxPercent float64) (int, error) {
 	var gone []string
+	stored := 0
 	err := im.st.ScanTokens(ctx, func(tok string) error {
+		stored++
 		if !im.kept[tok] {
 			gone = append(gone, tok)
 		}
@@ -184,6 +194,11 @@ func (im *importer) deleteAbsent(ctx context.Context) (int, error) {
 	})
 	if err != nil {
 		return 0, err
+	}
+	if share := 100 * float64(len(gone)) / float64(stored); len(gone) > deleteFloor && share > maxPercent {
+		return 0, fmt.Errorf("the exports lack %d of the %d stored cards (%.1f %%), more than --max-delete %g %%: "+
+			"deleted none (the rows read are stored); if the export is whole, run again with --max-delete %d",
+			len(gone), stored, share, maxPercent, int(share)+1)
 	}
 	return len(gone), im.st.DeleteEntitlements(ctx, gone)
 }

@@ -182,3 +182,27 @@ func signingKey(t *testing.T) string {
 	}
 	return p
 }
+
+// TestImportMaxDelete: a full import that would delete most of the
+// registry (a truncated export) deletes nothing unless told it may.
+func TestImportMaxDelete(t *testing.T) {
+	dsn := storetest.DSN(t, "sqlite")
+	var rows strings.Builder
+	rows.WriteString("token,bus_discount\n")
+	for i := range 150 {
+		rows.WriteString(bundletest.Token(1000+i) + ",100\n")
+	}
+	mustRun(t, "import", "--db", dsn, writeFile(t, "many.csv", rows.String()))
+	truncated := writeFile(t, "truncated.csv", "token,bus_discount\n"+bundletest.Token(1000)+",50\n")
+	out, errOut, code := central(t, "import", "--db", dsn, truncated)
+	if code != 1 || !strings.Contains(errOut, "the exports lack 149 of the 150 stored cards") || !strings.Contains(errOut, "--max-delete 100") {
+		t.Errorf("a truncated export: exit %d\n%s%s", code, out, errOut)
+	}
+	if got := tokens(t, dsn); len(got) != 150 {
+		t.Errorf("%d tokens after a refused deletion, want 150", len(got))
+	}
+	out, _ = mustRun(t, "import", "--db", dsn, "--max-delete", "100", truncated)
+	if !strings.Contains(out, "deleted 149") || len(tokens(t, dsn)) != 1 {
+		t.Errorf("told it may delete:\n%s", out)
+	}
+}
