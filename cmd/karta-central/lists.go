@@ -17,8 +17,8 @@ import (
 
 // listsCmd is karta-central lists build|show.
 func listsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	return cli.Dispatch(ctx, args, stdout, stderr, map[string]cli.Command{"build": listsBuild, "show": listsShow},
-		"usage: karta-central lists build|show [flags] (karta-central lists build -h)")
+	return cli.Dispatch(ctx, args, stdout, stderr, map[string]cli.Command{"build": listsBuild, "show": listsShow, "export": listsExport},
+		"usage: karta-central lists build|show|export [flags] (karta-central lists build -h)")
 }
 
 type buildFlags struct {
