@@ -32,9 +32,11 @@
 //
 // A config carries the TOML of an agent's [rules] table, without the
 // header. Central does not import the agent; CheckRules checks what it
-// can without it: the text parses as TOML, names only the tables and keys
-// agent.Rules knows at the top level, and says the role, which must be
-// the registered device's.
+// can without it: the text is no deeper and no more dotted than rules
+// ever are (the TOML parser takes minutes over a pathological key, and
+// every device parses the same text), parses as TOML, names only the
+// tables and keys agent.Rules knows at the top level, and says the role,
+// which must be the registered device's.
 //
 // # Caveats
 //

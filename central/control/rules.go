@@ -27,6 +27,9 @@ func CheckRules(text string) (role string, err error) {
 	if len(text) > MaxRules {
 		return "", fmt.Errorf("%w: %d bytes, at most %d", ErrRules, len(text), MaxRules)
 	}
+	if err := checkShape(text); err != nil {
+		return "", err
+	}
 	var m map[string]any
 	if _, err := toml.Decode(text, &m); err != nil {
 		return "", fmt.Errorf("%w: %w", ErrRules, err)

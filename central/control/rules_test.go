@@ -22,6 +22,13 @@ func TestCheckRules(t *testing.T) {
 		{"unknown role", "role = \"tram\"\n", ""},
 		{"role not a string", "role = 3\n", ""},
 		{"too long", "role = \"bus\"\n#" + strings.Repeat("x", control.MaxRules), ""},
+		{"a long dotted key", "role = \"bus\"\n" + strings.Repeat("a.", 30000) + "b = 1\n", ""},
+		{"deep inline tables", "role = \"bus\"\nx = " + strings.Repeat("{a=", 20000), ""},
+		{"deep arrays", "role = \"bus\"\nx = " + strings.Repeat("[", 20000), ""},
+		{"dots in strings, numbers and comments", "role = \"bus\" # a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s\n" +
+			"[policy]\npinned = [\"k1.A\", \"k1.B\", \"k1.C\", \"k1.D\", \"k1.E\", \"k1.F\", \"k1.G\", \"k1.H\", \"k1.I\", \"k1.J\", \"k1.K\", \"k1.L\", \"k1.M\", \"k1.N\", \"k1.O\", \"k1.P\", \"k1.Q\"]\n" +
+			"[school]\nholidays = ['2026.12.31', '''x.y.z.a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q''', \"\"\"a\\\".b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r\"\"\"]\n", "bus"},
+		{"nested within the bounds", "role = \"bus\"\n[school.schedules.student]\nmon = [\"07:30-15:00\"]\n[policy]\nx.y.z = [[1.5, 2.5], [{a = {b = 1}}]]\n", "bus"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
