@@ -11,9 +11,11 @@ FUZZ_TARGETS := \
 	./offline/bundle:FuzzRead ./offline/bundle:FuzzOpen \
 	./readers/pn532:FuzzParseFrame ./readers/pn532:FuzzDecoder ./sim/vpcd:FuzzReadMessage \
 	./sync:FuzzDecodeTapBatch ./sync:FuzzDecodeStatus ./sync:FuzzDecodeAck \
-	./sync:FuzzDecodeConfig ./sync:FuzzDecodeCommand ./sync:FuzzDecodeListOffer
+	./sync:FuzzDecodeConfig ./sync:FuzzDecodeCommand ./sync:FuzzDecodeListOffer \
+	./sync:FuzzParseChunkTopic ./sync:FuzzPlan ./agent:FuzzParseRules \
+	./central/registry:FuzzReader ./central/control:FuzzCheckRules
 
-.PHONY: all build run test deps lint cross test-arm bench fuzz clean
+.PHONY: all build run run-check test deps lint cross test-arm bench fuzz clean
 
 all: build
 
@@ -25,9 +27,17 @@ build:
 run: build
 	@bash scripts/demo.sh
 
-## test: install what the tests need, then run every test, natively and on ARM.
+## run-check: make run without a terminal, failing unless every tap reached
+## central and the devices took ops' update (its output in var/demo.out).
+run-check: build
+	@mkdir -p var; KARTA_DEMO_KEEP=0 bash scripts/demo.sh >var/demo.out 2>&1 || { tail -40 var/demo.out; exit 1; }
+	@tail -1 var/demo.out
+
+## test: install what the tests need, then run every test, natively and on ARM,
+## and make run once.
 test: deps lint
 	$(GO) test -race -count=1 ./...
+	@$(MAKE) --no-print-directory run-check
 	@$(MAKE) --no-print-directory cross
 	@$(MAKE) --no-print-directory test-arm
 

@@ -1,49 +1,63 @@
 #!/usr/bin/env bash
-# make run: starts karta-central on its embedded defaults (MQTT broker,
-# SQLite), provisions three demo devices under var/demo (keys, a registry of
-# the virtual cards by token, signed lists, MQTT passwords) and runs a bus
-# validator, a school turnstile and a canteen till side by side, tapping
-# virtual cards and syncing every tap to central.
+# make run: the whole system on embedded defaults. karta-central (MQTT broker,
+# SQLite, HTTP API) imports a registry of the virtual cards (tokens only),
+# builds and signs the lists; three devices — a bus validator, a school
+# turnstile and a canteen till, each a real karta-agent — are provisioned from
+# it and tap virtual cards, syncing every tap. Meanwhile ops report a card lost
+# and raise the bus fare: the new list version and the new config reach the
+# devices over MQTT within seconds.
+#
+# On a terminal central keeps running at the end (Ctrl-C stops it); otherwise,
+# or with KARTA_DEMO_KEEP=0, the script stops it and exits non-zero unless
+# every tap reached central and every device took the update.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=bin
 DEMO=var/demo
+KEYS=$DEMO/keys
+DB=$DEMO/central.db
 rm -rf "$DEMO"
-mkdir -p "$DEMO/keys"
+mkdir -p "$KEYS"
+keep=${KARTA_DEMO_KEEP:-}
+[ -n "$keep" ] || { [ -t 0 ] && [ -t 1 ] && keep=1 || keep=0; }
 
 echo "== Who the cards belong to (karta-sim demo; tokens from a throwaway key)"
 "$BIN/karta-sim" demo
 echo
 
-echo "== Provisioning: keys, a registry of the virtual cards (tokens only), signed lists"
-"$BIN/karta" keys gen-token --id demo --out "$DEMO/keys/token.key" >/dev/null
-"$BIN/karta" keys gen-signing --id demo --out "$DEMO/keys" >/dev/null
-"$BIN/karta-sim" registry --token-key "$DEMO/keys/token.key" -o "$DEMO/registry.jsonl"
-for list in bus-fleet school-39; do
-	"$BIN/karta" list build --list "$list" --version 1 --in "$DEMO/registry.jsonl" \
-		--signing-key "$DEMO/keys/list-signing-demo.key" --expires 720h --out "$DEMO/$list-v1.bundle" 2>/dev/null
-	"$BIN/karta" list inspect "$DEMO/$list-v1.bundle" --pub "$DEMO/keys/list-public-demo.pub" | sed 's/^/   /'
-done
+echo "== Central: keys, the registry (tokens only), devices, signed lists"
+"$BIN/karta" keys gen-token --id demo --out "$KEYS/token.key" >/dev/null
+"$BIN/karta" keys gen-signing --id demo --out "$KEYS" >/dev/null
+"$BIN/karta-sim" registry --token-key "$KEYS/token.key" -o "$DEMO/registry.jsonl"
+"$BIN/karta-central" import --db "$DB" --token-key "$KEYS/token.key" "$DEMO/registry.jsonl" 2>&1 | sed 's/^/   /'
+"$BIN/karta-central" device add --db "$DB" --id bus-demo --role bus --route 12 >/dev/null
+"$BIN/karta-central" device add --db "$DB" --id turnstile-demo --role turnstile --school school-39 >/dev/null
+"$BIN/karta-central" device add --db "$DB" --id canteen-demo --role canteen --school school-39 >/dev/null
+"$BIN/karta-central" lists build --db "$DB" --signing-key "$KEYS/list-signing-demo.key" | sed 's/^/   /'
 
 echo
-echo "== Central on its embedded defaults (MQTT broker, SQLite)"
-"$BIN/karta-central" serve --db "$DEMO/central.db" --listen 127.0.0.1:0 --secret-file "$DEMO/central.secret" \
-	>"$DEMO/central.out" 2>"$DEMO/central.log" &
+echo "== karta-central serve (embedded MQTT broker, SQLite, API)"
+"$BIN/karta-central" serve --db "$DB" --listen 127.0.0.1:0 --secret-file "$DEMO/central.secret" \
+	--api 127.0.0.1:0 >"$DEMO/central.out" 2>"$DEMO/central.log" &
 central=$!
-trap 'kill $central 2>/dev/null || true' EXIT
+stop_central() { kill "$central" 2>/dev/null && wait "$central" 2>/dev/null || true; }
+trap stop_central EXIT
 for _ in $(seq 100); do
 	broker=$(sed -n 's|.*mqtt://\([^ ]*\).*|\1|p' "$DEMO/central.out")
-	[ -n "$broker" ] && break
+	api=$(sed -n 's|.*API at \(http://[^ ]*\).*|\1|p' "$DEMO/central.out")
+	[ -n "$broker" ] && [ -n "$api" ] && break
 	sleep 0.1
 done
-[ -n "$broker" ] || { echo "karta-central did not start:"; cat "$DEMO/central.log"; exit 1; }
-echo "   karta-central: devices connect to mqtt://$broker (database $DEMO/central.db)"
+[ -n "$broker" ] && [ -n "$api" ] || { echo "karta-central did not start:"; cat "$DEMO/central.log"; exit 1; }
+echo "   devices connect to mqtt://$broker; the API is at $api (database $DB)"
 
-# device NAME ROLE LIST READERS-TOML RULES-TOML
+# device NAME ROLE LIST READERS-TOML RULES-TOML: provisioned as a technician
+# would — its MQTT password, the list snapshot preloaded into its inbox.
+# RULES-TOML is a [rules] table without its header, as `config set` takes it.
 device() {
 	local dir="$DEMO/$1"
 	mkdir -p "$dir/data/inbox"
-	cp "$DEMO/$3-v1.bundle" "$dir/data/inbox/"
+	"$BIN/karta-central" lists export --db "$DB" --list "$3" --out "$dir/data/inbox/$3.bundle" >/dev/null
 	"$BIN/karta-central" device-password --secret-file "$DEMO/central.secret" --id "$1" >"$dir/mqtt.password"
 	cat >"$dir/agent.toml" <<TOML
 device_id = "$1"
@@ -58,9 +72,7 @@ username = "$1"
 password_file = "mqtt.password"
 $4
 [rules]
-role = "$2"
-lists = ["$3"]
-$5
+$(sed 's/^\[\(.*\)\]$/[rules.\1]/' <<<"$5")
 TOML
 }
 
@@ -71,16 +83,23 @@ sim_reader() { # NAME DIRECTION CARDS...
 		"$name" "$dir" "$#" "${cards%, }"
 }
 
+bus_rules() { # FULL-FARE
+	printf 'role = "bus"\nlists = ["bus-fleet"]\n[bus]\nfull_fare = %d\nrepeat_window = "20m"\n' "$1"
+}
+
+# The bus's last cards come after ops' changes have reached it: mir-debit
+# (reported lost) is refused, visa pays the new fare.
 device bus-demo bus bus-fleet \
-	"$(sim_reader front "" mir-debit mir-debit mir-credit visa-gpo-track2 mir-maestro mir-expired mir-vanishing)" \
-	$'[rules.bus]\nfull_fare = 4200\nrepeat_window = "20m"'
+	"$(sim_reader front "" mir-debit mir-debit mir-credit visa-gpo-track2 mir-maestro mir-expired mir-vanishing \
+		mir-pay mir-par mir-track2 mir-credit mir-debit visa-gpo-track2)" \
+	"$(bus_rules 4200)"
 device turnstile-demo turnstile school-39 \
 	"$(sim_reader in in mir-credit mir-track2 mir-pay mir-credit visa-gpo-track2)
 $(sim_reader out out mir-credit mir-track2)" \
-	$'[rules.school]\nschool = "school-39"\nantipassback = true'
+	$'role = "turnstile"\nlists = ["school-39"]\n[school]\nschool = "school-39"\nantipassback = true'
 device canteen-demo canteen school-39 \
 	"$(sim_reader till "" mir-credit mir-track2 mir-credit mir-par mir-debit)" \
-	$'[rules.school]\nschool = "school-39"\nmeals = [{name = "breakfast", from = "00:00", to = "11:00"}, {name = "lunch", from = "11:00", to = "23:59"}]'
+	$'role = "canteen"\nlists = ["school-39"]\n[school]\nschool = "school-39"\nmeals = [{name = "breakfast", from = "00:00", to = "11:00"}, {name = "lunch", from = "11:00", to = "23:59"}]'
 
 echo
 echo "== Three devices tapping virtual cards (lights, beeps, gate and display on the console)"
@@ -89,6 +108,16 @@ for d in bus-demo turnstile-demo canteen-demo; do
 	"$BIN/karta-agent" run --config "$DEMO/$d/agent.toml" 2>"$DEMO/$d/agent.log" &
 	pids+=($!)
 done
+
+sleep 3
+echo "== Ops, meanwhile: mir-debit's owner reports it lost; the bus fare goes up to 45.00"
+sed -n "1s/}\$/,\"stop_reason\":\"lost\",\"stop_since\":\"$(date +%F)\"}/p" "$DEMO/registry.jsonl" >"$DEMO/lost.jsonl"
+"$BIN/karta-central" import --db "$DB" --partial "$DEMO/lost.jsonl" 2>&1 | sed 's/^/   /'
+"$BIN/karta-central" lists build --db "$DB" --signing-key "$KEYS/list-signing-demo.key" | sed 's/^/   /'
+bus_rules 4500 >"$DEMO/bus-rules.toml"
+"$BIN/karta-central" config set --db "$DB" --signing-key "$KEYS/list-signing-demo.key" --device bus-demo \
+	--rules "$DEMO/bus-rules.toml" | sed 's/^/   /'
+
 status=0
 for p in "${pids[@]}"; do wait "$p" || status=1; done
 echo
@@ -99,7 +128,27 @@ for d in bus-demo turnstile-demo canteen-demo; do
 done
 echo
 echo "== What central stored (karta-central stats)"
-"$BIN/karta-central" stats --db "$DEMO/central.db" | sed 's/^/   /' || status=1
+"$BIN/karta-central" stats --db "$DB" | sed 's/^/   /' || status=1
 echo
-echo "Logs: $DEMO/*/agent.log, $DEMO/central.log. The ops UI joins this demo with a later issue."
+echo "== The bus's last taps at central (${api}taps?device=bus-demo&limit=3)"
+curl -fsS "${api}taps?device=bus-demo&limit=3" 2>/dev/null | sed 's/},{/},\n{/g; s/^/   /' || echo "   (curl is not installed)"
+echo
+echo "Logs: $DEMO/*/agent.log, $DEMO/central.log."
+
+# What the demo must show: every tap journaled reached central once, every
+# journal is empty, and the bus took list v2 over MQTT.
+selftests=$(for d in bus-demo turnstile-demo canteen-demo; do "$BIN/karta-agent" selftest --config "$DEMO/$d/agent.toml"; done)
+journaled=$(sed -n 's/.*next seq \([0-9]*\).*/\1/p' <<<"$selftests" | awk '{ n += $1 - 1 } END { print n + 0 }')
+unsynced=$(sed -n 's/.*journal *\([0-9]*\) unsynced.*/\1/p' <<<"$selftests" | awk '{ n += $1 } END { print n + 0 }')
+stored=$("$BIN/karta-central" stats --db "$DB" | awk 'NR > 1 { n += $NF } END { print n + 0 }')
+updated=no
+grep -q 'bus-fleet v2' <<<"$selftests" && updated=yes
+echo "Check: $journaled taps journaled, $stored stored at central, $unsynced unsynced; bus-demo runs bus-fleet v2: $updated"
+[ "$journaled" -gt 0 ] && [ "$stored" -eq "$journaled" ] && [ "$unsynced" -eq 0 ] && [ $updated = yes ] || status=1
+
+if [ "$keep" = 1 ] && [ $status -eq 0 ]; then
+	echo
+	echo "karta-central keeps running: API $api (devices, taps, alerts), metrics ${api%api/v1/}metrics. Ctrl-C stops it."
+	wait "$central" || true
+fi
 exit $status
