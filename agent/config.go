@@ -36,6 +36,10 @@ type SyncConfig struct {
 	CA           string `toml:"ca"`   // the broker's CA (ssl://)
 	Cert         string `toml:"cert"` // the device's client certificate (mTLS)
 	Key          string `toml:"key"`
+	// MaxBackoff caps the wait between reconnects (doubling from 1s, with
+	// jitter); 0: 1m. Shorter drains a backlog sooner after an outage, at
+	// the cost of more connection attempts while the broker is away.
+	MaxBackoff Duration `toml:"max_backoff"`
 }
 
 // ReaderConfig names one reader and its driver's settings.

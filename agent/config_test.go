@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"karta/agent"
 )
@@ -15,7 +16,8 @@ func TestExampleConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.DeviceID != "bus-0042" || c.Rules.Role != agent.RoleBus || c.Hardware.Pins["green"] != "GPIO17" || c.JournalPath() != "/var/lib/karta/journal.db" {
+	if c.DeviceID != "bus-0042" || c.Rules.Role != agent.RoleBus || c.Hardware.Pins["green"] != "GPIO17" || c.JournalPath() != "/var/lib/karta/journal.db" ||
+		c.Sync.Broker != "ssl://central.example:8883" || c.Sync.MaxBackoff.Duration != 30*time.Second {
 		t.Errorf("example config read as %+v", c)
 	}
 }

@@ -27,7 +27,7 @@ func startLink(ctx context.Context, r *agentRun, log *slog.Logger) (stop func(),
 		return nil, err
 	}
 	link := &tapsync.Link{Device: cfg.DeviceID, Dial: tapsync.DialMQTT(opts), Outbox: r.st.journal, Log: log,
-		Status: r.status, Down: r.downlink()}
+		Status: r.status, Down: r.downlink(), Opts: tapsync.LinkOptions{MaxBackoff: cfg.Sync.MaxBackoff.Duration}}
 	dev.Journaled = link.Kick
 	// The link outlives the readers: stop() ends it, after the agent has
 	// let it send what is left (drain).
