@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -107,8 +108,9 @@ func run(from, to uint64, base int, role string) []offline.Tap {
 	return ts
 }
 
-// send publishes taps as one batch sent now (or at sent), waits for its
-// ack, and counts an event for the checker if something was new.
+// send publishes taps as one batch sent now (or at sent) until it is
+// acked, and counts an event for the checker if something was new (a
+// copy sent again is a duplicate, not checked).
 func (c *central) send(t *testing.T, d *device, fresh bool, taps []offline.Tap, sent ...time.Time) {
 	t.Helper()
 	b := tapsync.TapBatch{V: tapsync.V, Device: d.id, From: taps[0].Seq, To: taps[len(taps)-1].Seq, Taps: taps, Sent: time.Now()}
@@ -119,13 +121,19 @@ func (c *central) send(t *testing.T, d *device, fresh bool, taps []offline.Tap, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := d.conn.Publish(tapsync.TapsTopic(d.id), 1, false, payload); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-d.acks:
-	case <-time.After(10 * time.Second):
-		t.Fatalf("no ack for %s %d-%d", d.id, b.From, b.To)
+	deadline := time.Now().Add(20 * time.Second)
+	for acked := false; !acked; { // again every second, as a device does (ingest may not have subscribed yet)
+		if err := d.conn.Publish(tapsync.TapsTopic(d.id), 1, false, payload); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case a := <-d.acks: // an earlier batch's late ack does not count
+			acked = slices.ContainsFunc(a.Ranges, func(r tapsync.SeqRange) bool { return r.From <= b.From && b.To <= r.To })
+		case <-time.After(time.Second):
+			if time.Now().After(deadline) {
+				t.Fatalf("no ack for %s %d-%d", d.id, b.From, b.To)
+			}
+		}
 	}
 	if fresh {
 		c.want++
