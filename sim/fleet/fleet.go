@@ -45,8 +45,11 @@ type Options struct {
 	// except [Poll 100ms, MinBackoff 250ms, MaxBackoff 5s], so that
 	// devices back from an outage reconnect within seconds.
 	Link tapsync.LinkOptions
-	Seed uint64
-	Log  *slog.Logger
+	// Downlink, if set, gives a device its downlink (lists, config,
+	// commands): its own list store and install path.
+	Downlink func(d *Device) *tapsync.Downlink
+	Seed     uint64
+	Log      *slog.Logger
 }
 
 // Errors of New.
@@ -148,6 +151,9 @@ func (f *Fleet) newDevice(i int, r *rand.Rand) (*Device, error) {
 	d.own.journaled.Add(int64(j.Backlog()))
 	d.fleet.journaled.Add(int64(j.Backlog()))
 	d.link = &tapsync.Link{Device: id, Dial: d.gate.Dial, Outbox: d, Status: d.status, Log: o.Log, Opts: o.Link}
+	if o.Downlink != nil {
+		d.link.Down = o.Downlink(d)
+	}
 	now := time.Now()
 	for range o.Backlog {
 		if err := d.tap(now, r); err != nil {
