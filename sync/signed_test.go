@@ -7,28 +7,9 @@ import (
 	"time"
 
 	"karta/offline/bundle"
+	"karta/offline/bundle/bundletest"
 	tapsync "karta/sync"
 )
-
-func signingKey(t testing.TB, id string, seed byte) *bundle.SigningKey {
-	t.Helper()
-	k, err := bundle.NewSigningKey(id, append(make([]byte, 31), seed))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k
-}
-
-func ring(t testing.TB, keys ...*bundle.SigningKey) bundle.KeyRing {
-	t.Helper()
-	r := bundle.KeyRing{}
-	for _, k := range keys {
-		if err := r.Add(k.Public()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return r
-}
 
 func sign(t testing.TB, k *bundle.SigningKey, msg any) []byte {
 	t.Helper()
@@ -42,8 +23,8 @@ func sign(t testing.TB, k *bundle.SigningKey, msg any) []byte {
 var goodConfig = tapsync.Config{V: 1, Device: "bus-0042", Version: 3, Issued: t0, Rules: "role = \"bus\"\nlists = [\"bus-fleet\"]\n"}
 
 func TestDecodeConfig(t *testing.T) {
-	k1, k2 := signingKey(t, "k1", 1), signingKey(t, "k2", 2)
-	r := ring(t, k1)
+	k1, k2 := bundletest.NewKey(t, "k1"), bundletest.NewKey(t, "k2")
+	r := bundletest.Ring(t, k1)
 	tampered := func() []byte {
 		var s tapsync.Signed
 		json.Unmarshal(sign(t, k1, goodConfig), &s)
@@ -82,8 +63,8 @@ func TestDecodeConfig(t *testing.T) {
 }
 
 func TestDecodeCommand(t *testing.T) {
-	k1 := signingKey(t, "k1", 1)
-	r := ring(t, k1)
+	k1 := bundletest.NewKey(t, "k1")
+	r := bundletest.Ring(t, k1)
 	cmd := func(kind string, issued, expires time.Time) tapsync.Command {
 		return tapsync.Command{V: 1, Device: "bus-0042", ID: "c1", Kind: kind, Issued: issued, Expires: expires}
 	}
@@ -143,8 +124,8 @@ func TestDecodeListOffer(t *testing.T) {
 }
 
 func FuzzDecodeConfig(f *testing.F) {
-	k1 := signingKey(f, "k1", 1)
-	r := ring(f, k1)
+	k1 := bundletest.NewKey(f, "k1")
+	r := bundletest.Ring(f, k1)
 	f.Add(sign(f, k1, goodConfig))
 	f.Add(encode(f, goodConfig))
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -155,8 +136,8 @@ func FuzzDecodeConfig(f *testing.F) {
 }
 
 func FuzzDecodeCommand(f *testing.F) {
-	k1 := signingKey(f, "k1", 1)
-	r := ring(f, k1)
+	k1 := bundletest.NewKey(f, "k1")
+	r := bundletest.Ring(f, k1)
 	f.Add(sign(f, k1, tapsync.Command{V: 1, Device: "bus-0042", ID: "c1", Kind: "resync", Issued: t0, Expires: t0.Add(time.Hour)}))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if c, err := tapsync.DecodeCommand("bus-0042", b, r, t0); err == nil && (c.Device != "bus-0042" || c.ID == "") {
