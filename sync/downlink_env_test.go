@@ -100,7 +100,7 @@ type dev struct {
 	log     *logBuf
 	link    *tapsync.Link
 	down    *tapsync.Downlink
-	rec     *recorder
+	rec     *synctest.Installs
 	stop    func()
 }
 
@@ -120,7 +120,7 @@ func newDev(t testing.TB, e *env, dir string, lists *offline.Lists, setup ...dev
 	d := &dev{t: t, dir: dir, lists: lists, log: &logBuf{}, journal: offlinetest.Journal(t, offline.JournalOptions{})}
 	log := slog.New(slog.NewTextHandler(d.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	inbox := &agent.Inbox{Lists: lists, Keys: testRing(t), Now: time.Now, Log: log}
-	d.rec = &recorder{in: inbox}
+	d.rec = &synctest.Installs{In: inbox}
 	d.down = &tapsync.Downlink{Ring: testRing(t), Dir: filepath.Join(dir, "downlink"), Lists: func() []string { return []string{"bus-fleet"} },
 		Installed: lists, Install: d.rec, Opts: tapsync.DownlinkOptions{Stall: 300 * time.Millisecond}}
 	d.link = &tapsync.Link{Device: device, Dial: e.dial, Outbox: d.journal, Log: log, Down: d.down, Status: d.status,
@@ -168,35 +168,6 @@ func (d *dev) waitLog(s string) {
 	d.t.Helper()
 	eventually(d.t, 20*time.Second, func() bool { return strings.Contains(d.log.String(), s) },
 		func() string { return fmt.Sprintf("the log never said %q:\n%s", s, d.log) })
-}
-
-// recorder records the versions installed through it; it refuses the
-// one named by refuse ("1→2") as a bad bundle.
-type recorder struct {
-	in     tapsync.Installer
-	mu     sync.Mutex
-	got    []string
-	refuse string
-}
-
-func (r *recorder) InstallBundle(b *bundle.Bundle) (offline.ListVersion, error) {
-	m, err := bundle.PeekManifest(b.Signed)
-	if err == nil && fmt.Sprintf("%d→%d", m.Base, m.Version) == r.refuse {
-		return offline.ListVersion{}, fmt.Errorf("test: %w", bundle.ErrBadOp)
-	}
-	v, err := r.in.InstallBundle(b)
-	if err == nil {
-		r.mu.Lock()
-		r.got = append(r.got, fmt.Sprintf("%d→%d", v.Base, v.Version))
-		r.mu.Unlock()
-	}
-	return v, err
-}
-
-func (r *recorder) installs() string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return strings.Join(r.got, " ")
 }
 
 // logBuf is a log the test reads while the link writes it.

@@ -125,9 +125,7 @@ func TestDownlinkTamperedChunk(t *testing.T) {
 // tried again; the device takes the offered snapshot instead.
 func TestDownlinkRefusedDelta(t *testing.T) {
 	e, d := withV2(t)
-	d.rec.mu.Lock()
-	d.rec.refuse = "2→3"
-	d.rec.mu.Unlock()
+	d.rec.Refuse("2→3")
 	key := bundletest.Key(t)
 	d23, d34 := delta(t, key, "bus-fleet", 2, 3, 0, 500), delta(t, key, "bus-fleet", 3, 4, 1, 501)
 	v4 := snapshot(t, key, "bus-fleet", 4, 10, 60, 0, time.Now().Add(lifetime))
@@ -137,7 +135,7 @@ func TestDownlinkRefusedDelta(t *testing.T) {
 	e.lists.Offer("bus-fleet", v4, d23, d34)
 	d.waitVersion("bus-fleet", 4)
 	d.waitLog("its bundle was refused before")
-	if got := d.rec.installs(); got != "0→2 0→4" {
+	if got := d.rec.String(); got != "0→2 0→4" {
 		t.Errorf("installed %s, want the snapshot after the refused delta", got)
 	}
 }

@@ -37,7 +37,7 @@ func TestDownlinkSnapshotThenDeltas(t *testing.T) {
 			}
 			e.lists.Offer("bus-fleet", v3, d23, d12)
 			d.waitVersion("bus-fleet", 3)
-			if got := d.rec.installs(); got != "0→1 1→2 2→3" {
+			if got := d.rec.String(); got != "0→1 1→2 2→3" {
 				t.Errorf("installed %s, want the snapshot then the delta chain", got)
 			}
 			if has(t, d.lists, "bus-fleet", 5) || has(t, d.lists, "bus-fleet", 6) || !has(t, d.lists, "bus-fleet", 1001) {

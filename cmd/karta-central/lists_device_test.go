@@ -2,46 +2,21 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"karta/agent"
 	"karta/central/lists"
 	"karta/offline"
-	"karta/offline/bundle"
 	"karta/offline/bundle/bundletest"
 	"karta/offline/offlinetest"
 	tapsync "karta/sync"
+	"karta/sync/synctest"
 )
-
-// installs records what a device installs, "base→version".
-type installs struct {
-	in  tapsync.Installer
-	mu  sync.Mutex
-	got []string
-}
-
-func (r *installs) InstallBundle(b *bundle.Bundle) (offline.ListVersion, error) {
-	v, err := r.in.InstallBundle(b)
-	if err == nil {
-		r.mu.Lock()
-		r.got = append(r.got, fmt.Sprintf("%d→%d", v.Base, v.Version))
-		r.mu.Unlock()
-	}
-	return v, err
-}
-
-func (r *installs) String() string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return strings.Join(r.got, " ")
-}
 
 // TestListsReachDevice: the registry imported, the lists built with
 // karta-central lists build and published by karta-central serve reach a
@@ -87,12 +62,12 @@ func TestListsReachDevice(t *testing.T) {
 }
 
 // startDevice runs a device's link with a downlink for bus-fleet.
-func startDevice(t *testing.T, url, id, password string) (*offline.Lists, *installs) {
+func startDevice(t *testing.T, url, id, password string) (*offline.Lists, *synctest.Installs) {
 	t.Helper()
 	ring := bundletest.Ring(t, bundletest.Key(t))
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ls := offlinetest.Lists(t, nil)
-	rec := &installs{in: &agent.Inbox{Lists: ls, Keys: ring, Now: time.Now, Log: quiet}}
+	rec := &synctest.Installs{In: &agent.Inbox{Lists: ls, Keys: ring, Now: time.Now, Log: quiet}}
 	j := offlinetest.Journal(t, offline.JournalOptions{})
 	link := &tapsync.Link{Device: id, Outbox: j, Log: quiet,
 		Status: func() tapsync.Status { return tapsync.Status{Role: "bus", Time: time.Now()} },
