@@ -48,6 +48,17 @@
 // store refuses anything offline/token could not have made where a token
 // belongs.
 //
+// # Lists, configs and commands
+//
+// A list version is stored whole — its signed manifest and chunks, as a
+// snapshot and as a delta from the version before — together with the
+// latest version's members (list_members: token and a hash of its entry)
+// and the list's head (list_heads), in one transaction that moves the
+// head only from the version it was built on: two centrals building at
+// once store one version. Configs are stored signed with their version
+// and the version the device says it runs; commands are stored signed
+// and claimed by one instance (UPDATE … RETURNING) to be sent once.
+//
 // # Caveats
 //
 //   - Times are stored as unix microseconds and come back in UTC: a
