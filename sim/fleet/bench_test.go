@@ -201,7 +201,7 @@ func rawEmbedded(tb testing.TB) rawBroker {
 }
 
 func rawMosquitto(tb testing.TB) rawBroker {
-	m := mosquittotest.Start(tb)
+	m := mosquittotest.Start(tb, mosquittoConf...)
 	sub, err := tapsync.DialMQTT(tapsync.MQTTOptions{URL: m.URL(), ClientID: "raw-subscriber"})(context.Background(), "", nil)
 	if err != nil {
 		tb.Fatal(err)
