@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"karta/central/broker"
 	"karta/central/ingest"
@@ -97,5 +99,18 @@ func TestFleetCommandRefuses(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want 2 and %q", code, errOut, tt.want)
 			}
 		})
+	}
+}
+
+// TestFleetCommandInterrupted: Ctrl-C (the command's context) stops the
+// fleet early, with a summary and exit status 0.
+func TestFleetCommandInterrupted(t *testing.T) {
+	url, secretFile, _ := startCentral(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	var out, errOut bytes.Buffer
+	code := run(ctx, []string{"fleet", "--broker", url, "--secret-file", secretFile, "--devices", "5", "--duration", "1h"}, &out, &errOut)
+	if code != 0 || !strings.Contains(out.String(), "fleet: interrupted after") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 0 and an interrupted summary", code, out.String(), errOut.String())
 	}
 }

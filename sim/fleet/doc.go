@@ -9,7 +9,8 @@
 // (one journal.db per device, as on the device) or, for thousands of
 // devices on one machine, a Memory outbox with the same contract. Each
 // device has its own MQTT client id and credentials and a role (bus,
-// turnstile, canteen) that shapes its taps.
+// turnstile, canteen) that shapes its taps. With Options.Downlink a
+// device also takes lists, config and commands, into a store of its own.
 //
 // A Fleet runs its devices in four phases:
 //
@@ -39,4 +40,8 @@
 //     ("k1.S" and 19 digits): well-formed for central, never a PAN.
 //   - Run is bounded: tapping ends after Duration or Taps, and the drain
 //     after DrainTimeout; a Fleet runs once.
+//   - The simulated devices share the machine with whatever they load: a
+//     fleet on central's machine takes CPU from central. The link's ack
+//     timeout is kept (15 s): shorter, a busy central makes every device
+//     send its whole window again, and the duplicates keep it busy.
 package fleet
