@@ -14,6 +14,7 @@ import (
 // It is the link's outbox, so that it sees every ack.
 type Device struct {
 	ID, Role string
+	index    int // from 0, in the fleet
 
 	journal Journal
 	gate    *gate
@@ -53,7 +54,7 @@ func (d *Device) Backlog() int { return d.journal.Backlog() }
 
 // tap journals one tap of the device's role made at now.
 func (d *Device) tap(now time.Time, r *rand.Rand) error {
-	t := newTap(d.Role, now, r)
+	t := newTap(d.Role, d.index*CardsPerDevice, now, r)
 	if err := d.journal.Append(&t); err != nil {
 		d.own.refused.Add(1)
 		d.fleet.refused.Add(1)

@@ -144,7 +144,7 @@ func (f *Fleet) newDevice(i int, r *rand.Rand) (*Device, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Device{ID: id, Role: role, journal: j, fleet: &f.total,
+	d := &Device{ID: id, Role: role, index: i, journal: j, fleet: &f.total,
 		gate: &gate{dial: o.Dial(id), connected: &f.connected}}
 	// A bbolt journal may hold taps of an earlier run: they count as
 	// journaled, so that backlog = journaled − acked holds.
@@ -154,15 +154,21 @@ func (f *Fleet) newDevice(i int, r *rand.Rand) (*Device, error) {
 	if o.Downlink != nil {
 		d.link.Down = o.Downlink(d)
 	}
+	// The backlog is what the device journaled before: one tap every
+	// backlogEvery up to now.
 	now := time.Now()
-	for range o.Backlog {
-		if err := d.tap(now, r); err != nil {
+	for k := range o.Backlog {
+		if err := d.tap(now.Add(-time.Duration(o.Backlog-k)*backlogEvery), r); err != nil {
 			j.Close()
 			return nil, fmt.Errorf("fleet: fill the backlog of %s: %w", id, err)
 		}
 	}
 	return d, nil
 }
+
+// backlogEvery is the time between two taps of a prefilled backlog: a
+// busy bus door.
+const backlogEvery = 5 * time.Second
 
 // ID is the id of the fleet's nth device (from 1), of role.
 func ID(prefix, role string, n int) string { return fmt.Sprintf("%s-%s-%05d", prefix, role, n) }

@@ -15,8 +15,11 @@ const (
 	RoleCanteen   = "canteen"
 )
 
-// Cards is how many distinct cards the fleet's taps come from.
-const Cards = 200_000
+// CardsPerDevice is how many distinct cards tap on one device. Each
+// device has cards of its own (device n: cards n×CardsPerDevice and up),
+// so that a fleet whose taps all carry the same few minutes never looks
+// to central like one card on two buses at once (a cloned card).
+const CardsPerDevice = 2000
 
 // profile is what a role's taps look like: the product and list of an
 // allowed tap, a share of denials and their reason, and the full fare a
@@ -36,12 +39,12 @@ var profiles = map[string]profile{
 // ValidRole reports whether role is one the fleet simulates.
 func ValidRole(role string) bool { _, ok := profiles[role]; return ok }
 
-// newTap makes a tap of role at now by a random card. The seq is the
-// journal's to set.
-func newTap(role string, now time.Time, r *rand.Rand) offline.Tap {
+// newTap makes a tap of role at now by a random one of the cards from
+// firstCard on. The seq is the journal's to set.
+func newTap(role string, firstCard int, now time.Time, r *rand.Rand) offline.Tap {
 	p := profiles[role]
 	t := offline.Tap{Boot: 1, Time: now, Clock: "synced", Reader: "pcsc0", Role: role,
-		Token: CardToken(r.IntN(Cards)), Scheme: "mir", Allowed: true, Reason: "ok",
+		Token: CardToken(firstCard + r.IntN(CardsPerDevice)), Scheme: "mir", Allowed: true, Reason: "ok",
 		Product: p.product, List: p.list, ListVersion: 1, LatencyUS: 300 + r.Int64N(1500)}
 	if r.Float64() < p.denyShare {
 		t.Allowed, t.Reason, t.Product, t.Fare = false, p.denied, "", p.fare
