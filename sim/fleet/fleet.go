@@ -111,6 +111,7 @@ type Fleet struct {
 	total   counters
 
 	connected, cut, outages, maxBacklog atomic.Int64
+	started                             atomic.Int64 // Run's start, unix ns
 }
 
 // New opens the devices' journals and fills each with Options.Backlog

@@ -113,7 +113,7 @@ func distribute(b *testing.B, devices int, ring bundle.KeyRing, v1, v2, d12 *bun
 			l.Close()
 		}
 	}()
-	for f.Progress(time.Now()).Connected < devices {
+	for f.Progress().Connected < devices {
 		time.Sleep(10 * time.Millisecond)
 	}
 	pub := synctest.Lists{T: b, Conn: brk.Conn()}

@@ -13,10 +13,15 @@ type Progress struct {
 	Backlog, MaxBacklog       int64 // journaled − acked, now and the largest sampled
 }
 
-// Progress returns the counters now; start is when the run began.
-func (f *Fleet) Progress(start time.Time) Progress {
+// Progress returns the counters now; Elapsed counts from the start of Run
+// (0 before). It is safe to call while Run runs.
+func (f *Fleet) Progress() Progress {
 	f.sampleBacklog()
-	return Progress{Elapsed: time.Since(start), Devices: len(f.devices),
+	var elapsed time.Duration
+	if start := f.started.Load(); start != 0 {
+		elapsed = time.Since(time.Unix(0, start))
+	}
+	return Progress{Elapsed: elapsed, Devices: len(f.devices),
 		Connected: int(f.connected.Load()), Cut: int(f.cut.Load()),
 		Journaled: f.total.journaled.Load(), Acked: f.total.acked.Load(), Refused: f.total.refused.Load(),
 		Backlog: f.backlog(), MaxBacklog: f.maxBacklog.Load()}

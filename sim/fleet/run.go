@@ -13,8 +13,9 @@ import (
 // Summary. The journals are closed when it returns.
 func (f *Fleet) Run(ctx context.Context) (Summary, error) {
 	start := time.Now()
+	f.started.Store(start.UnixNano())
 	links, stopLinks := f.startLinks(ctx)
-	monitor, stopMonitor := f.startMonitor(ctx, start)
+	monitor, stopMonitor := f.startMonitor(ctx)
 
 	tapCtx, stopTapping := context.WithCancel(ctx)
 	if f.opts.Duration > 0 {
@@ -33,7 +34,7 @@ func (f *Fleet) Run(ctx context.Context) (Summary, error) {
 	links.Wait()
 	stopMonitor()
 	monitor.Wait()
-	s := Summary{Progress: f.Progress(start), Outages: int(f.outages.Load()),
+	s := Summary{Progress: f.Progress(), Outages: int(f.outages.Load()),
 		Tapping: tapped.Sub(start), Drain: drain, Drained: drained, Interrupted: ctx.Err() != nil}
 	return s, f.close()
 }
@@ -89,7 +90,7 @@ func (f *Fleet) backlog() int64 { return f.total.journaled.Load() - f.total.acke
 
 // startMonitor samples the backlog for its maximum and reports progress
 // until stopped.
-func (f *Fleet) startMonitor(ctx context.Context, start time.Time) (*sync.WaitGroup, context.CancelFunc) {
+func (f *Fleet) startMonitor(ctx context.Context) (*sync.WaitGroup, context.CancelFunc) {
 	ctx, cancel := context.WithCancel(ctx)
 	wg := &sync.WaitGroup{}
 	wg.Go(func() {
@@ -104,7 +105,7 @@ func (f *Fleet) startMonitor(ctx context.Context, start time.Time) (*sync.WaitGr
 				f.sampleBacklog()
 			case <-report.C:
 				if f.opts.Progress != nil {
-					f.opts.Progress(f.Progress(start))
+					f.opts.Progress(f.Progress())
 				}
 			}
 		}
