@@ -28,12 +28,23 @@ type Ingester struct {
 	Round  int           // batches per round at most; 0: 256
 	Wait   time.Duration // how long a round waits to fill; 0: 2ms
 	Queue  int           // batches waiting for a round; 0: 4096
+	// RoundTaps ends a round once it holds this many taps (0: 20,000):
+	// large enough for one commit to pay for many taps, small enough that
+	// a round takes well under a second and statuses are not kept waiting
+	// for the database.
+	RoundTaps int
+	// QueueTaps bounds the taps waiting for a round (0: 200,000, a few
+	// seconds of work): past it new batches are dropped and their devices
+	// send them again, rather than being acked after the devices gave up
+	// waiting and sent them again anyway.
+	QueueTaps int
 	// Saved, if set, sees every stored batch with when it was received
 	// (gap, skew and clone checks), after the round's acks are sent, on
 	// the round's goroutine: it must hand the work over, not do it.
 	Saved func(b tapsync.TapBatch, s store.Saved, received time.Time)
 
 	in      chan received
+	queued  atomic.Int64 // taps in the queue
 	dropped atomic.Int64
 	refused atomic.Int64
 	stored  atomic.Int64
@@ -79,6 +90,12 @@ func (in *Ingester) defaults() {
 	if in.Queue == 0 {
 		in.Queue = 4096
 	}
+	if in.RoundTaps == 0 {
+		in.RoundTaps = 20_000
+	}
+	if in.QueueTaps == 0 {
+		in.QueueTaps = 200_000
+	}
 	if in.Filter == "" {
 		in.Filter = tapsync.Root + "dev/+/taps"
 	}
@@ -96,9 +113,16 @@ func (in *Ingester) onTaps(topic string, payload []byte) {
 		in.Log.Warn("ingest: batch refused", "topic", topic, "err", err)
 		return
 	}
+	n := int64(len(b.Taps))
+	if in.queued.Add(n) > int64(in.QueueTaps) {
+		in.queued.Add(-n)
+		in.dropped.Add(1)
+		return
+	}
 	select {
 	case in.in <- received{batch: b, at: time.Now()}:
 	default:
+		in.queued.Add(-n)
 		in.dropped.Add(1)
 	}
 }

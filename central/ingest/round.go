@@ -10,26 +10,32 @@ import (
 )
 
 // gather waits for a first batch, then takes more until the round is full
-// or Wait has passed.
+// (Round batches or RoundTaps taps) or Wait has passed.
 func (in *Ingester) gather(ctx context.Context) ([]received, error) {
 	var round []received
+	taps := 0
+	take := func(r received) {
+		round = append(round, r)
+		taps += len(r.batch.Taps)
+		in.queued.Add(-int64(len(r.batch.Taps)))
+	}
 	select {
 	case <-ctx.Done():
 		return nil, nil
 	case <-in.Conn.Lost():
 		return nil, fmt.Errorf("ingest: connection lost")
 	case r := <-in.in:
-		round = append(round, r)
+		take(r)
 	}
 	if ctx.Err() != nil {
 		return nil, nil
 	}
 	deadline := time.NewTimer(in.Wait)
 	defer deadline.Stop()
-	for len(round) < in.Round {
+	for len(round) < in.Round && taps < in.RoundTaps {
 		select {
 		case r := <-in.in:
-			round = append(round, r)
+			take(r)
 		case <-deadline.C:
 			return round, nil
 		}
