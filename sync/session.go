@@ -99,7 +99,7 @@ func (s *session) serve(ctx context.Context) error {
 			s.applyAck(a)
 		case <-s.l.kick:
 		case <-poll.C:
-			s.expire()
+			err = s.expire()
 		case <-status.C:
 			err = s.publishStatus(true)
 		case <-s.l.statusKick:
@@ -124,18 +124,25 @@ func (s *session) send() error {
 		if err != nil || len(taps) == 0 {
 			return err
 		}
-		taps = contiguous(taps)
-		b := TapBatch{V: V, Device: s.l.Device, From: taps[0].Seq, To: taps[len(taps)-1].Seq, Taps: taps, Sent: time.Now()}
-		payload, err := Encode(b)
-		if err != nil {
+		if err := s.publish(contiguous(taps)); err != nil {
 			return err
 		}
-		if err := s.conn.Publish(TapsTopic(s.l.Device), 1, false, payload); err != nil {
-			return fmt.Errorf("sync: publish taps %d-%d: %w", b.From, b.To, err)
-		}
-		s.inflight = append(s.inflight, inflight{from: b.From, to: b.To, at: time.Now()})
-		s.next = b.To + 1
+		s.next = s.inflight[len(s.inflight)-1].to + 1
 	}
+	return nil
+}
+
+// publish sends a contiguous run of taps as one batch and waits for it.
+func (s *session) publish(taps []offline.Tap) error {
+	b := TapBatch{V: V, Device: s.l.Device, From: taps[0].Seq, To: taps[len(taps)-1].Seq, Taps: taps, Sent: time.Now()}
+	payload, err := Encode(b)
+	if err != nil {
+		return err
+	}
+	if err := s.conn.Publish(TapsTopic(s.l.Device), 1, false, payload); err != nil {
+		return fmt.Errorf("sync: publish taps %d-%d: %w", b.From, b.To, err)
+	}
+	s.inflight = append(s.inflight, inflight{from: b.From, to: b.To, at: time.Now()})
 	return nil
 }
 
@@ -176,13 +183,39 @@ func covered(f inflight, ranges []SeqRange) bool {
 	return false
 }
 
-// expire: when the oldest batch waited too long for its ack, start again
-// from the first unacked tap.
-func (s *session) expire() {
-	if len(s.inflight) > 0 && time.Since(s.inflight[0].at) > s.l.Opts.AckTimeout {
-		s.l.Log.Info("sync: no ack in time; sending again", "from", s.inflight[0].from)
-		s.inflight, s.next = nil, 0
+// expire sends again each batch that waited too long for its ack — what
+// is left of it in the journal, and only it: the batches behind it have
+// their own time, and sending the whole window again to a central that is
+// merely slow would only make it slower.
+func (s *session) expire() error {
+	for len(s.inflight) > 0 && time.Since(s.inflight[0].at) > s.l.Opts.AckTimeout {
+		old := s.inflight[0]
+		s.inflight = s.inflight[1:]
+		taps, err := s.l.Outbox.Range(old.from, int(old.to-old.from+1))
+		if err != nil {
+			return err
+		}
+		taps = upTo(taps, old.to)
+		s.l.Log.Info("sync: no ack in time; sending again", "from", old.from, "to", old.to, "taps", len(taps))
+		for len(taps) > 0 { // acks of parts of it leave runs
+			run := contiguous(taps)
+			if err := s.publish(run); err != nil {
+				return err
+			}
+			taps = taps[len(run):]
+		}
 	}
+	return nil
+}
+
+// upTo keeps the taps up to seq to; taps are in seq order.
+func upTo(taps []offline.Tap, to uint64) []offline.Tap {
+	for i, t := range taps {
+		if t.Seq > to {
+			return taps[:i]
+		}
+	}
+	return taps
 }
 
 func (s *session) publishStatus(online bool) error {
