@@ -2,10 +2,10 @@
 # make run: the whole system on embedded defaults. karta-central (MQTT broker,
 # SQLite, HTTP API) imports a registry of the virtual cards (tokens only),
 # builds and signs the lists; three devices — a bus validator, a school
-# turnstile and a canteen till, each a real karta-agent — are provisioned from
-# it and tap virtual cards, syncing every tap. Meanwhile ops report a card lost
-# and raise the bus fare: the new list version and the new config reach the
-# devices over MQTT within seconds.
+# turnstile and a canteen till, each a real karta-agent run by karta-sim
+# fleet — are provisioned from it and tap virtual cards, syncing every tap.
+# Meanwhile ops report a card lost and raise the bus fare: the new list
+# version and the new config reach the devices over MQTT within seconds.
 #
 # On a terminal central keeps running at the end (Ctrl-C stops it); otherwise,
 # or with KARTA_DEMO_KEEP=0, the script stops it and exits non-zero unless
@@ -102,12 +102,10 @@ device canteen-demo canteen school-39 \
 	$'role = "canteen"\nlists = ["school-39"]\n[school]\nschool = "school-39"\nmeals = [{name = "breakfast", from = "00:00", to = "11:00"}, {name = "lunch", from = "11:00", to = "23:59"}]'
 
 echo
-echo "== Three devices tapping virtual cards (lights, beeps, gate and display on the console)"
-pids=()
-for d in bus-demo turnstile-demo canteen-demo; do
-	"$BIN/karta-agent" run --config "$DEMO/$d/agent.toml" 2>"$DEMO/$d/agent.log" &
-	pids+=($!)
-done
+echo "== karta-sim fleet: three real karta-agents tapping virtual cards (lights, beeps, gate and display)"
+"$BIN/karta-sim" fleet --agent-bin "$BIN/karta-agent" \
+	--agent "$DEMO/bus-demo/agent.toml" --agent "$DEMO/turnstile-demo/agent.toml" --agent "$DEMO/canteen-demo/agent.toml" &
+fleet=$!
 
 sleep 3
 echo "== Ops, meanwhile: mir-debit's owner reports it lost; the bus fare goes up to 45.00"
@@ -119,7 +117,7 @@ bus_rules 4500 >"$DEMO/bus-rules.toml"
 	--rules "$DEMO/bus-rules.toml" | sed 's/^/   /'
 
 status=0
-for p in "${pids[@]}"; do wait "$p" || status=1; done
+wait "$fleet" || status=1
 echo
 echo "== What each device journaled (karta-agent selftest)"
 for d in bus-demo turnstile-demo canteen-demo; do

@@ -22,6 +22,8 @@ type fleetFlags struct {
 	roles           string
 	batch, window   int
 	verbose         bool
+	agents          agentList // real karta-agents instead of simulated devices
+	agentBin        string
 }
 
 func parseFleet(args []string, stderr io.Writer) (*fleetFlags, bool) {
@@ -51,6 +53,8 @@ func parseFleet(args []string, stderr io.Writer) (*fleetFlags, bool) {
 	fs.IntVar(&f.window, "window", 0, "batches in flight per device (default: the link's, 4)")
 	fs.Uint64Var(&o.Seed, "seed", 1, "seed of the taps, stagger and outages")
 	fs.BoolVar(&f.verbose, "v", false, "log the links' warnings (outages make many)")
+	fs.Var(&f.agents, "agent", "run a real karta-agent with config `FILE` instead of simulated devices (repeat per device)")
+	fs.StringVar(&f.agentBin, "agent-bin", "bin/karta-agent", "the karta-agent `BINARY` --agent runs")
 	if err := fs.Parse(args); err != nil {
 		return nil, false
 	}
@@ -71,6 +75,13 @@ func fleetCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	f, ok := parseFleet(args, stderr)
 	if !ok {
 		return 2
+	}
+	if len(f.agents) > 0 {
+		if st, err := os.Stat(f.agentBin); err != nil || st.IsDir() || st.Mode()&0o111 == 0 {
+			fmt.Fprintln(stderr, "karta-sim fleet:", errNoAgentBin, f.agentBin)
+			return 2
+		}
+		return runAgents(ctx, f.agentBin, f.agents, stdout, stderr)
 	}
 	if err := f.wire(stdout, stderr); err != nil {
 		fmt.Fprintln(stderr, "karta-sim fleet:", err)
