@@ -56,7 +56,14 @@ type session struct {
 	next     uint64     // next seq to send
 	inflight []inflight // batches sent and not yet acked, oldest first
 	lists    []string   // the lists whose offers it subscribed to
+	// patience is the ack timeout now: AckTimeout, doubled after each
+	// expiry up to maxPatience times it, back to AckTimeout on an ack. A
+	// central that is behind is not sent more of what it has queued.
+	patience time.Duration
 }
+
+// maxPatience bounds how far the ack timeout backs off.
+const maxPatience = 8
 
 type inflight struct {
 	from, to uint64
@@ -171,6 +178,9 @@ func (s *session) applyAck(a Ack) {
 			kept = append(kept, f)
 		}
 	}
+	if len(kept) < len(s.inflight) {
+		s.patience = s.l.Opts.AckTimeout
+	}
 	s.inflight = kept
 }
 
@@ -183,12 +193,18 @@ func covered(f inflight, ranges []SeqRange) bool {
 	return false
 }
 
-// expire sends again each batch that waited too long for its ack — what
-// is left of it in the journal, and only it: the batches behind it have
-// their own time, and sending the whole window again to a central that is
-// merely slow would only make it slower.
+// expire sends again each batch that waited longer than the patience for
+// its ack — what is left of it in the journal, and only it: the batches
+// behind it have their own time, and sending the whole window again to a
+// central that is merely slow would only make it slower. After an expiry
+// the patience doubles (up to maxPatience × AckTimeout) until an ack comes.
 func (s *session) expire() error {
-	for len(s.inflight) > 0 && time.Since(s.inflight[0].at) > s.l.Opts.AckTimeout {
+	if s.patience == 0 {
+		s.patience = s.l.Opts.AckTimeout
+	}
+	expired := false
+	for len(s.inflight) > 0 && time.Since(s.inflight[0].at) > s.patience {
+		expired = true
 		old := s.inflight[0]
 		s.inflight = s.inflight[1:]
 		taps, err := s.l.Outbox.Range(old.from, int(old.to-old.from+1))
@@ -196,7 +212,7 @@ func (s *session) expire() error {
 			return err
 		}
 		taps = upTo(taps, old.to)
-		s.l.Log.Info("sync: no ack in time; sending again", "from", old.from, "to", old.to, "taps", len(taps))
+		s.l.Log.Info("sync: no ack in time; sending again", "from", old.from, "to", old.to, "taps", len(taps), "waited", s.patience)
 		for len(taps) > 0 { // acks of parts of it leave runs
 			run := contiguous(taps)
 			if err := s.publish(run); err != nil {
@@ -204,6 +220,9 @@ func (s *session) expire() error {
 			}
 			taps = taps[len(run):]
 		}
+	}
+	if expired {
+		s.patience = min(2*s.patience, maxPatience*s.l.Opts.AckTimeout)
 	}
 	return nil
 }

@@ -33,10 +33,12 @@ type Ingester struct {
 	// a round takes well under a second and statuses are not kept waiting
 	// for the database.
 	RoundTaps int
-	// QueueTaps bounds the taps waiting for a round (0: 200,000, a few
-	// seconds of work): past it new batches are dropped and their devices
-	// send them again, rather than being acked after the devices gave up
-	// waiting and sent them again anyway.
+	// QueueTaps bounds the taps waiting for a round (0: 1,000,000, about
+	// half a minute of the store's work on SQLite): past it new batches
+	// are dropped, and their devices send them again after their ack
+	// timeout. Dropping costs a device that whole timeout, so the bound
+	// is for memory, not for pacing: devices pace themselves by backing
+	// off their ack timeout.
 	QueueTaps int
 	// Saved, if set, sees every stored batch with when it was received
 	// (gap, skew and clone checks), after the round's acks are sent, on
@@ -94,7 +96,7 @@ func (in *Ingester) defaults() {
 		in.RoundTaps = 20_000
 	}
 	if in.QueueTaps == 0 {
-		in.QueueTaps = 200_000
+		in.QueueTaps = 1_000_000
 	}
 	if in.Filter == "" {
 		in.Filter = tapsync.Root + "dev/+/taps"
