@@ -124,6 +124,8 @@ func (s *Store) moveHead(ctx context.Context, tx *sql.Tx, list string, old, vers
 	return nil
 }
 
+// insertListTx writes a version (nil: none) and its chunks in tx; Created,
+// if zero, becomes now.
 func (s *Store) insertListTx(ctx context.Context, tx *sql.Tx, l *ListRow) error {
 	if l == nil {
 		return nil

@@ -32,22 +32,7 @@ func (s *Store) SaveList(ctx context.Context, l ListRow) error {
 	if l.List == "" || l.Version == 0 || l.Version > math.MaxInt64 || l.Base >= l.Version || len(l.Signed) == 0 {
 		return fmt.Errorf("%w: list %q version %d base %d", ErrInvalid, l.List, l.Version, l.Base)
 	}
-	if l.Created.IsZero() {
-		l.Created = s.now()
-	}
-	err := s.update(ctx, func(tx *sql.Tx) error {
-		if err := s.insertList(ctx, tx, &l); err != nil {
-			return err
-		}
-		for i, c := range l.Chunks {
-			_, err := tx.ExecContext(ctx, s.d.rebind(`INSERT INTO list_chunks (list, version, base, i, data)
-				VALUES (?, ?, ?, ?, ?)`), l.List, int64(l.Version), int64(l.Base), i, c)
-			if err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	err := s.update(ctx, func(tx *sql.Tx) error { return s.insertListTx(ctx, tx, &l) })
 	return wrap(err, "save list %s v%d base %d", l.List, l.Version, l.Base)
 }
 
