@@ -33,6 +33,11 @@ var kinds = map[scard.Error]error{
 	scard.ErrServiceStopped:     readers.ErrReaderGone,
 	scard.ErrCommError:          readers.ErrReaderGone,
 	scard.ErrInvalidHandle:      readers.ErrReaderGone,
+	// pcsc-lite 1.9 at times answers a wait whose pcscd was killed under
+	// it with "Access denied." (SCARD_W_SECURITY_VIOLATION) instead of
+	// "Service not available."; polkit refusing the client says the same.
+	// Either way the reader cannot be used now, and is tried again later.
+	scard.ErrSecurityViolation: readers.ErrReaderGone,
 
 	scard.ErrTimeout: readers.ErrTimeout,
 }

@@ -29,6 +29,7 @@ func TestWrap(t *testing.T) {
 		{scard.ErrNoReadersAvailable, readers.ErrReaderGone},
 		{scard.ErrCommError, readers.ErrReaderGone},
 		{scard.ErrInvalidHandle, readers.ErrReaderGone},
+		{scard.ErrSecurityViolation, readers.ErrReaderGone},
 		{scard.ErrTimeout, readers.ErrTimeout},
 		{scard.ErrSharingViolation, nil},
 		{scard.ErrProtoMismatch, nil},
