@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -27,7 +28,8 @@ type central struct {
 	in *ingest.Ingester
 }
 
-func startCentral(t *testing.T) *central {
+// startCentral starts them; saved, if given, is the ingester's Saved hook.
+func startCentral(t *testing.T, saved ...func(tapsync.TapBatch, store.Saved, time.Time)) *central {
 	t.Helper()
 	b, err := broker.Start(broker.Options{Addr: "127.0.0.1:0", Passwords: pw})
 	if err != nil {
@@ -40,6 +42,9 @@ func startCentral(t *testing.T) *central {
 	}
 	t.Cleanup(func() { st.Close() })
 	c := &central{b: b, st: st, in: &ingest.Ingester{Conn: b.Conn(), Store: st, Log: quiet}}
+	if len(saved) > 0 {
+		c.in.Saved = saved[0]
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { c.in.Run(ctx); close(done) }()
@@ -130,29 +135,18 @@ func TestReplayedBatch(t *testing.T) {
 // TestSavedAfterAck: the Saved hook runs after the round's acks are out;
 // a slow hook does not hold an ack back.
 func TestSavedAfterAck(t *testing.T) {
-	b, err := broker.Start(broker.Options{Addr: "127.0.0.1:0", Passwords: pw})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "central.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
 	release, seen := make(chan struct{}), make(chan store.Saved, 4)
-	in := &ingest.Ingester{Conn: b.Conn(), Store: st, Log: quiet, Saved: func(_ tapsync.TapBatch, s store.Saved, received time.Time) {
+	c := startCentral(t, func(_ tapsync.TapBatch, s store.Saved, received time.Time) {
 		if received.IsZero() {
 			t.Error("Saved without a receive time")
 		}
 		<-release
 		seen <- s
-	}}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { in.Run(ctx); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
-	j := device(t, &central{b: b, st: st, in: in}, "bus-0001", 10)
+	})
+	var once sync.Once
+	free := func() { once.Do(func() { close(release) }) }
+	defer free() // a failing test must not leave the hook, and so ingest, blocked
+	j := device(t, c, "bus-0001", 10)
 	deadline := time.Now().Add(30 * time.Second)
 	for j.Stats().Backlog > 0 { // acked while the hook is still blocked
 		if time.Now().After(deadline) {
@@ -160,7 +154,7 @@ func TestSavedAfterAck(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	close(release)
+	free()
 	if s := <-seen; s.Device != "bus-0001" || s.New == 0 {
 		t.Errorf("Saved %+v", s)
 	}
