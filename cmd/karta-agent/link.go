@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"fmt"
 	"log/slog"
 	"os"
@@ -47,34 +45,9 @@ func mqttOptions(cfg *agent.Config) (tapsync.MQTTOptions, error) {
 		}
 		o.Password = strings.TrimSpace(string(pw))
 	}
-	if s.CA == "" && s.Cert == "" {
-		return o, nil
-	}
-	tc, err := tlsConfig(s)
+	tc, err := tapsync.TLSFiles{CA: s.CA, Cert: s.Cert, Key: s.Key}.Config()
 	o.TLS = tc
 	return o, err
-}
-
-func tlsConfig(s agent.SyncConfig) (*tls.Config, error) {
-	tc := &tls.Config{MinVersion: tls.VersionTLS12}
-	if s.CA != "" {
-		pem, err := os.ReadFile(s.CA)
-		if err != nil {
-			return nil, fmt.Errorf("sync.ca: %w", err)
-		}
-		tc.RootCAs = x509.NewCertPool()
-		if !tc.RootCAs.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("sync.ca: no certificate in %s", s.CA)
-		}
-	}
-	if s.Cert != "" {
-		cert, err := tls.LoadX509KeyPair(s.Cert, s.Key)
-		if err != nil {
-			return nil, fmt.Errorf("sync.cert: %w", err)
-		}
-		tc.Certificates = []tls.Certificate{cert}
-	}
-	return tc, nil
 }
 
 // status is the retained status, from the device's state; the link adds

@@ -64,6 +64,12 @@ func TestTwoInstancesSharedSubscription(t *testing.T) {
 // syncingDevice journals n taps and runs the device's link to url.
 func syncingDevice(t *testing.T, url, id string, n int) *offline.Journal {
 	t.Helper()
+	return syncingDeviceTo(t, tapsync.MQTTOptions{URL: url, ClientID: id}, id, n)
+}
+
+// syncingDeviceTo is syncingDevice on a broker reached with o.
+func syncingDeviceTo(t *testing.T, o tapsync.MQTTOptions, id string, n int) *offline.Journal {
+	t.Helper()
 	j := offlinetest.Journal(t, offline.JournalOptions{})
 	for i := 0; i < n; i++ {
 		if _, err := j.Append(&offline.Tap{Time: time.Now(), Clock: "synced", Role: "bus", Token: "k1.AAAAAAAAAAAAAAAAAAAA", Allowed: true, Reason: "ok"}, "", nil); err != nil {
@@ -71,7 +77,7 @@ func syncingDevice(t *testing.T, url, id string, n int) *offline.Journal {
 		}
 	}
 	l := &tapsync.Link{Device: id, Outbox: j, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Dial: tapsync.DialMQTT(tapsync.MQTTOptions{URL: url, ClientID: id}),
+		Dial: tapsync.DialMQTT(o),
 		Opts: tapsync.LinkOptions{Batch: 100, Poll: 10 * time.Millisecond, AckTimeout: time.Second}}
 	ctx, cancel := context.WithCancel(context.Background())
 	stopped := make(chan struct{})

@@ -22,6 +22,8 @@ import (
 type serveFlags struct {
 	db, listen, secretFile, mqttURL string
 	api, apiTokenFile               string
+	mqttTLS                         tapsync.TLSFiles
+	mqttUser, mqttPasswordFile      string
 	signingKey                      string
 }
 
@@ -33,6 +35,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&f.listen, "listen", "127.0.0.1:1883", "embedded broker `ADDR` for devices")
 	fs.StringVar(&f.secretFile, "secret-file", "var/central.secret", "`FILE` of the secret device passwords derive from (made if missing)")
 	fs.StringVar(&f.mqttURL, "mqtt-url", "", "an external broker `URL` instead of the embedded one (shared subscription)")
+	fs.StringVar(&f.mqttTLS.CA, "mqtt-ca", "", "with --mqtt-url ssl://…: the broker's CA `FILE` (PEM)")
+	fs.StringVar(&f.mqttTLS.Cert, "mqtt-cert", "", "with --mqtt-url: central's client certificate `FILE` (mTLS; its common name is central's identity)")
+	fs.StringVar(&f.mqttTLS.Key, "mqtt-key", "", "with --mqtt-url: the key `FILE` of --mqtt-cert")
+	fs.StringVar(&f.mqttUser, "mqtt-username", "", "with --mqtt-url: a `USERNAME` for brokers with passwords")
+	fs.StringVar(&f.mqttPasswordFile, "mqtt-password-file", "", "with --mqtt-url: the `FILE` of that username's password")
 	fs.StringVar(&f.api, "api", "", "HTTP API `ADDR` (health, metrics, JSON), e.g. 127.0.0.1:8080; none if empty")
 	fs.StringVar(&f.apiTokenFile, "api-token-file", "", "`FILE` of the bearer token the API requires (needed off loopback)")
 	fs.StringVar(&f.signingKey, "signing-key", "", "list signing key `FILE`: build list versions too, not only publish the stored ones")
@@ -74,7 +81,11 @@ func runCentral(ctx context.Context, f serveFlags, log *slog.Logger, stdout io.W
 	}
 	defer stopAPI()
 	if f.mqttURL != "" {
-		return c.serveExternal(ctx)
+		opts, err := externalOptions(f)
+		if err != nil {
+			return err
+		}
+		return c.serveExternal(ctx, opts)
 	}
 	conn, stop, err := c.embedded(stdout)
 	if err != nil {
@@ -113,11 +124,12 @@ func (c *instance) serve(ctx context.Context, conn tapsync.Conn, filter string) 
 // come up, connect again after a backoff with jitter, until ctx ends.
 // Every connection publishes the lists and configs again, so a broker
 // that lost its retained messages gets them back.
-func (c *instance) serveExternal(ctx context.Context) error {
+func (c *instance) serveExternal(ctx context.Context, opts tapsync.MQTTOptions) error {
 	const minBackoff, maxBackoff = time.Second, 30 * time.Second
 	backoff := minBackoff
 	for {
-		conn, err := tapsync.DialMQTT(tapsync.MQTTOptions{URL: c.f.mqttURL, ClientID: instanceID()})(ctx, "", nil)
+		opts.ClientID = instanceID()
+		conn, err := tapsync.DialMQTT(opts)(ctx, "", nil)
 		if err == nil {
 			c.log.Info("karta-central: serving", "db", c.st.Backend(), "broker", c.f.mqttURL)
 			began := time.Now()
@@ -138,6 +150,23 @@ func (c *instance) serveExternal(ctx context.Context) error {
 		}
 		backoff = min(2*backoff, maxBackoff)
 	}
+}
+
+// externalOptions are how central reaches an external broker: TLS with a
+// client certificate (Mosquitto's use_identity_as_username), or a
+// username and password.
+func externalOptions(f serveFlags) (tapsync.MQTTOptions, error) {
+	o := tapsync.MQTTOptions{URL: f.mqttURL, Username: f.mqttUser}
+	if f.mqttPasswordFile != "" {
+		pw, err := os.ReadFile(f.mqttPasswordFile)
+		if err != nil {
+			return o, fmt.Errorf("--mqtt-password-file: %w", err)
+		}
+		o.Password = strings.TrimSpace(string(pw))
+	}
+	tc, err := f.mqttTLS.Config()
+	o.TLS = tc
+	return o, err
 }
 
 // embedded starts the embedded broker.
