@@ -16,22 +16,6 @@ import (
 	"karta/sync/synctest"
 )
 
-// waitStatus reads the device's statuses until one satisfies ok.
-func waitStatus(t *testing.T, c *synctest.Central, what string, ok func(tapsync.Status) bool) tapsync.Status {
-	t.Helper()
-	deadline := time.After(10 * time.Second)
-	for {
-		select {
-		case st := <-c.Status:
-			if ok(st) {
-				return st
-			}
-		case <-deadline:
-			t.Fatalf("no status with %s", what)
-		}
-	}
-}
-
 func config(version uint64, rules string) tapsync.Config {
 	return tapsync.Config{V: tapsync.V, Device: device, Version: version, Issued: time.Now(), Rules: rules}
 }
@@ -68,7 +52,7 @@ func TestDownlinkConfig(t *testing.T) {
 	d := newDev(t, e, dir, nil, withConfig(ad, rc))
 
 	e.publishSigned(t, key, tapsync.ConfigTopic(device), true, config(2, nightRules))
-	waitStatus(t, c, "config v2", func(st tapsync.Status) bool { return st.Config == 2 })
+	c.WaitStatus(t, 10*time.Second, "config v2", func(st tapsync.Status) bool { return st.Config == 2 })
 	if got := ad.CurrentEngine().Lists(); !slices.Equal(got, []string{"bus-fleet", "bus-night"}) {
 		t.Fatalf("the rules consult %v after config v2", got)
 	}
@@ -78,7 +62,7 @@ func TestDownlinkConfig(t *testing.T) {
 	d.waitVersion("bus-night", 1) // the device took the offer of the list the new rules consult
 
 	e.publishSigned(t, key, tapsync.ConfigTopic(device), true, config(3, "role = \"tram\"\nlists = [\"bus-fleet\"]\n"))
-	st := waitStatus(t, c, "a config error", func(st tapsync.Status) bool { return st.ConfigError != "" })
+	st := c.WaitStatus(t, 10*time.Second, "a config error", func(st tapsync.Status) bool { return st.ConfigError != "" })
 	if !strings.Contains(st.ConfigError, "v3") || !strings.Contains(st.ConfigError, "tram") || st.Config != 2 || rc.Version() != 2 {
 		t.Errorf("a config that does not compile: status %+v, running v%d", st, rc.Version())
 	}
@@ -140,7 +124,7 @@ func TestDownlinkCommands(t *testing.T) {
 		e.publishSigned(t, bundletest.NewKey(t, key), tapsync.CmdTopic(device), false, cmd)
 	}
 	result := func(id string) *tapsync.CommandResult {
-		return waitStatus(t, c, "the result of "+id, func(st tapsync.Status) bool { return st.Command != nil && st.Command.ID == id }).Command
+		return c.WaitStatus(t, 10*time.Second, "the result of "+id, func(st tapsync.Status) bool { return st.Command != nil && st.Command.ID == id }).Command
 	}
 
 	send("test", command("c1", tapsync.CmdResync, now))

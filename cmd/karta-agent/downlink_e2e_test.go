@@ -73,7 +73,7 @@ func TestDownlinkEndToEnd(t *testing.T) {
 		Issued: time.Now(), Expires: time.Now().Add(time.Hour)})
 	must(t, err)
 	must(t, conn.Publish(tapsync.CmdTopic("test-bus"), 1, false, c))
-	st := statusWith(t, central, func(st tapsync.Status) bool { return st.Command != nil })
+	st := central.WaitStatus(t, 20*time.Second, "a command result", func(st tapsync.Status) bool { return st.Command != nil })
 	if r := st.Command; !r.OK || !strings.Contains(r.Detail, "bus-fleet v1") || len(st.Readers) != 1 || st.Readers[0].Name != "front" || !st.Readers[0].OK {
 		t.Errorf("selftest over MQTT: %+v, readers %+v", r, st.Readers)
 	}
@@ -84,19 +84,4 @@ func TestDownlinkEndToEnd(t *testing.T) {
 		t.Fatalf("agent: %v\n%s", err, out.String())
 	}
 	noPAN(t, out.String()) // the taps themselves went to central and left the journal
-}
-
-func statusWith(t *testing.T, c *synctest.Central, ok func(tapsync.Status) bool) tapsync.Status {
-	t.Helper()
-	deadline := time.After(20 * time.Second)
-	for {
-		select {
-		case st := <-c.Status:
-			if ok(st) {
-				return st
-			}
-		case <-deadline:
-			t.Fatal("no such status from the device")
-		}
-	}
 }

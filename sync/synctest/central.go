@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	tapsync "karta/sync"
 )
@@ -102,4 +103,21 @@ func (c *Central) Has(device string, seq uint64) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.stored[device][seq] > 0
+}
+
+// WaitStatus reads the devices' statuses until one satisfies ok, and
+// fails t when none has within; what names the status wanted.
+func (c *Central) WaitStatus(t testing.TB, within time.Duration, what string, ok func(tapsync.Status) bool) tapsync.Status {
+	t.Helper()
+	deadline := time.After(within)
+	for {
+		select {
+		case st := <-c.Status:
+			if ok(st) {
+				return st
+			}
+		case <-deadline:
+			t.Fatalf("no status with %s within %s", what, within)
+		}
+	}
 }
