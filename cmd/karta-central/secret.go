@@ -2,44 +2,15 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"karta/central/broker"
 	tapsync "karta/sync"
 )
-
-// loadSecret reads the device-password secret, making a new one (0600)
-// the first time.
-func loadSecret(path string) ([]byte, error) {
-	b, err := os.ReadFile(path)
-	if os.IsNotExist(err) {
-		secret := make([]byte, 32)
-		rand.Read(secret) // crypto/rand does not fail on Linux
-		text := base64.RawURLEncoding.EncodeToString(secret)
-		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-			return nil, err
-		}
-		if err := os.WriteFile(path, []byte(text+"\n"), 0o600); err != nil {
-			return nil, fmt.Errorf("karta-central: %w", err)
-		}
-		return secret, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("karta-central: %w", err)
-	}
-	secret, err := base64.RawURLEncoding.DecodeString(strings.TrimSpace(string(b)))
-	if err != nil || len(secret) < 16 {
-		return nil, fmt.Errorf("karta-central: %s is not a base64url secret of 16 bytes or more", path)
-	}
-	return secret, nil
-}
 
 // devicePassword prints the MQTT password of a device (for its config's
 // password_file), derived from central's secret.
@@ -52,7 +23,7 @@ func devicePassword(_ context.Context, args []string, stdout, stderr io.Writer) 
 		fmt.Fprintln(stderr, "usage: karta-central device-password --secret-file F --id DEVICE (ids: a-z, 0-9, -)")
 		return 2
 	}
-	secret, err := loadSecret(*secretFile)
+	secret, err := broker.LoadSecret(*secretFile)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1

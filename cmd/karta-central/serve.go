@@ -171,7 +171,7 @@ func externalOptions(f serveFlags) (tapsync.MQTTOptions, error) {
 
 // embedded starts the embedded broker.
 func (c *instance) embedded(stdout io.Writer) (tapsync.Conn, func(), error) {
-	secret, err := loadSecret(c.f.secretFile)
+	secret, err := broker.LoadSecret(c.f.secretFile)
 	if err != nil {
 		return nil, nil, err
 	}

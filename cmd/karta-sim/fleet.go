@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/base64"
 	"flag"
 	"fmt"
 	"io"
@@ -111,9 +110,9 @@ func fleetCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 func (f *fleetFlags) wire(stdout, stderr io.Writer) error {
 	var password func(string) string
 	if f.secretFile != "" {
-		secret, err := readSecret(f.secretFile)
+		secret, err := broker.ReadSecret(f.secretFile) // never made here: that is central's
 		if err != nil {
-			return err
+			return fmt.Errorf("central's secret: %w", err)
 		}
 		password = broker.Passwords{Secret: secret}.For
 	}
@@ -125,19 +124,4 @@ func (f *fleetFlags) wire(stdout, stderr io.Writer) error {
 	f.opts.Log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	f.opts.Progress = func(p fleet.Progress) { fmt.Fprintln(stdout, "fleet:", p) }
 	return nil
-}
-
-// readSecret reads central's device-password secret as karta-central
-// writes it (base64url, one line); unlike karta-central it never makes
-// one.
-func readSecret(path string) ([]byte, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("central's secret: %w", err)
-	}
-	secret, err := base64.RawURLEncoding.DecodeString(strings.TrimSpace(string(b)))
-	if err != nil || len(secret) < 16 {
-		return nil, fmt.Errorf("%s is not a base64url secret of 16 bytes or more", path)
-	}
-	return secret, nil
 }
