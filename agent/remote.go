@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 
 	"github.com/BurntSushi/toml"
 
+	"karta/internal/atomicfile"
 	"karta/offline/bundle"
 	tapsync "karta/sync"
 )
@@ -43,7 +43,7 @@ func (r *RemoteConfig) Apply(c tapsync.Config, signed []byte) error {
 	if err != nil {
 		return err
 	}
-	if err := keep(r.Path, signed); err != nil {
+	if err := atomicfile.WriteBytes(r.Path, 0o600, signed); err != nil {
 		return fmt.Errorf("agent: keep config v%d: %w", c.Version, err)
 	}
 	r.swap(c.Version, e)
@@ -109,28 +109,4 @@ func ParseRules(text string) (Rules, error) {
 		return Rules{}, fmt.Errorf("rules: unknown keys %v", undecoded)
 	}
 	return r, nil
-}
-
-// keep writes b to path whole or not at all: a temporary file, synced,
-// renamed over the old one.
-func keep(path string, b []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name()) // gone after the rename; cleans up after a failure
-	_, err = f.Write(b)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	return err
 }

@@ -5,9 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"karta/central/store"
+	"karta/internal/atomicfile"
 	"karta/offline/bundle"
 )
 
@@ -55,29 +55,9 @@ func exportList(ctx context.Context, db, list, out string) (*bundle.Manifest, er
 	if err != nil {
 		return nil, err
 	}
-	return m, writeBundle(b, out)
-}
-
-// writeBundle writes b to path through a temporary file, so that an inbox
-// never sees half a bundle.
-func writeBundle(b *bundle.Bundle, path string) error {
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o640)
-	if err != nil {
+	// through a temporary file, so that an inbox never sees half a bundle
+	return m, atomicfile.Write(out, 0o640, func(w io.Writer) error {
+		_, err := b.WriteTo(w)
 		return err
-	}
-	_, err = b.WriteTo(f)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-	}
-	return err
+	})
 }
