@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"karta/internal/progress"
 )
 
 // bar is a progress bar for long installs: redrawn in place on a
@@ -17,7 +19,7 @@ type bar struct {
 }
 
 func newBar(w io.Writer, label string, total int) *bar {
-	return &bar{w: w, label: label, total: max(total, 1), tty: isTerminal(w), last: -1}
+	return &bar{w: w, label: label, total: max(total, 1), tty: progress.IsTerminal(w), last: -1}
 }
 
 func (b *bar) set(done int) {
