@@ -28,10 +28,12 @@ type Store interface {
 
 // Options configure the handler.
 type Options struct {
-	Store  Store
-	Ingest func() ingest.Stats // nil: no ingest counters in /metrics
-	Token  string              // if set, every request but /healthz needs "Authorization: Bearer Token"
-	Log    *slog.Logger
+	Store   Store
+	Reports ReportStore         // nil: no report endpoints (reports.go)
+	Fleet   Fleet               // nil: no device registration or decommissioning (fleet.go)
+	Ingest  func() ingest.Stats // nil: no ingest counters in /metrics
+	Token   string              // if set, every request but /healthz needs "Authorization: Bearer Token"
+	Log     *slog.Logger
 }
 
 // Handler returns the API's handler.
@@ -45,6 +47,8 @@ func Handler(o Options) http.Handler {
 	mux.Handle("GET /api/v1/taps", s.auth(http.HandlerFunc(s.taps)))
 	mux.Handle("GET /api/v1/alerts", s.auth(http.HandlerFunc(s.alerts)))
 	mux.Handle("GET /api/v1/lists/{list}", s.auth(http.HandlerFunc(s.lists)))
+	s.reportRoutes(mux)
+	s.fleetRoutes(mux)
 	return mux
 }
 

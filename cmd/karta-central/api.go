@@ -13,13 +13,11 @@ import (
 	"time"
 
 	"karta/central/api"
-	"karta/central/ingest"
-	"karta/central/store"
 )
 
 // startAPI serves the HTTP API on addr ("" for none) and prints where. On
 // an address other than loopback it needs a bearer token from tokenFile.
-func startAPI(addr, tokenFile string, st *store.Store, stats func() ingest.Stats, log *slog.Logger, stdout io.Writer) (stop func(), err error) {
+func startAPI(addr, tokenFile string, o api.Options, log *slog.Logger, stdout io.Writer) (stop func(), err error) {
 	if addr == "" {
 		return func() {}, nil
 	}
@@ -31,7 +29,7 @@ func startAPI(addr, tokenFile string, st *store.Store, stats func() ingest.Stats
 	if err != nil {
 		return nil, fmt.Errorf("api: %w", err)
 	}
-	srv := &http.Server{Handler: api.Handler(api.Options{Store: st, Ingest: stats, Token: token, Log: log}),
+	srv := &http.Server{Handler: api.Handler(withToken(o, token, log)),
 		ReadHeaderTimeout: 5 * time.Second}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -62,4 +60,9 @@ func apiToken(addr, tokenFile string) (string, error) {
 		return "", fmt.Errorf("api: %s is not a loopback address: give --api-token-file", addr)
 	}
 	return "", nil
+}
+
+func withToken(o api.Options, token string, log *slog.Logger) api.Options {
+	o.Token, o.Log = token, log
+	return o
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"karta/central/api"
 	"karta/central/broker"
 	"karta/central/ingest"
 	"karta/central/store"
@@ -75,7 +76,7 @@ func runCentral(ctx context.Context, f serveFlags, log *slog.Logger, stdout io.W
 	defer st.Close()
 	c := &instance{f: f, st: st, key: key, log: log, steer: newSteering(st, log)}
 	c.in = &ingest.Ingester{Store: st, Log: log, Saved: c.steer.check.Batch}
-	stopAPI, err := startAPI(f.api, f.apiTokenFile, st, c.in.Stats, log, stdout)
+	stopAPI, err := startAPI(f.api, f.apiTokenFile, api.Options{Store: st, Reports: st, Fleet: c.fleet(), Ingest: c.in.Stats}, log, stdout)
 	if err != nil {
 		return err
 	}
