@@ -1,0 +1,45 @@
+package agent_test
+
+import (
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+
+	"karta/agent"
+)
+
+// TestConfigReferenceCoversEveryKey keeps docs/CONFIG.md true: every key a
+// device config may hold is named there.
+func TestConfigReferenceCoversEveryKey(t *testing.T) {
+	doc, err := os.ReadFile("../docs/CONFIG.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range tomlKeys(reflect.TypeFor[agent.Config](), "") {
+		leaf := key[strings.LastIndex(key, ".")+1:]
+		if !strings.Contains(string(doc), "`"+leaf+"`") && !strings.Contains(string(doc), "."+leaf+"`") {
+			t.Errorf("docs/CONFIG.md does not mention %s", key)
+		}
+	}
+}
+
+// tomlKeys lists the toml keys of a struct type, nested ones dotted.
+func tomlKeys(t reflect.Type, prefix string) []string {
+	var keys []string
+	for f := range t.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("toml"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		keys = append(keys, prefix+name)
+		ft := f.Type
+		for ft.Kind() == reflect.Slice || ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		if ft.Kind() == reflect.Struct && ft != reflect.TypeFor[agent.Duration]() {
+			keys = append(keys, tomlKeys(ft, prefix+name+".")...)
+		}
+	}
+	return keys
+}
