@@ -45,10 +45,11 @@ func tomlKeys(t reflect.Type, prefix string) []string {
 }
 
 // mentioned says whether doc names key in code: alone or as a part of a
-// dotted key (`policy.stale_after` names policy and stale_after).
+// dotted key (`policy.stale_after` names policy and stale_after) or a
+// table header (`[sync]`).
 func mentioned(doc, key string) bool {
-	for _, before := range []string{"`", "."} {
-		for _, after := range []string{"`", "."} {
+	for _, before := range []string{"`", ".", "["} {
+		for _, after := range []string{"`", ".", "]"} {
 			if strings.Contains(doc, before+key+after) {
 				return true
 			}
