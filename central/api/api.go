@@ -14,6 +14,7 @@ import (
 
 	"karta/central/ingest"
 	"karta/central/store"
+	"karta/offline/token"
 )
 
 // Store is what the API reads of central's database.
@@ -33,7 +34,10 @@ type Options struct {
 	Fleet   Fleet               // nil: no device registration or decommissioning (fleet.go)
 	Ingest  func() ingest.Stats // nil: no ingest counters in /metrics
 	Token   string              // if set, every request but /healthz needs "Authorization: Bearer Token"
-	Log     *slog.Logger
+	// TokenKey turns the card numbers of a registry upload into tokens;
+	// nil: POST /api/v1/registry answers 503.
+	TokenKey *token.Key
+	Log      *slog.Logger
 }
 
 // Handler returns the API's handler.

@@ -12,9 +12,12 @@ import (
 )
 
 // TapQuery selects stored taps. Zero fields select everything; From and To
-// bound the device time, From inclusive, To exclusive.
+// bound the device time, From inclusive, To exclusive. Route and School
+// select the taps of the devices the registry puts on that route or at
+// that school (now, not when the tap was made).
 type TapQuery struct {
 	Device, Token, Role, Reason string
+	Route, School               string
 	Allowed                     *bool
 	From, To                    time.Time
 	Limit, Offset               int // a page; Limit 0: DefaultLimit, at most MaxLimit
@@ -72,6 +75,11 @@ func (q *TapQuery) where(a *args) string {
 		{"device", q.Device}, {"token", q.Token}, {"role", q.Role}, {"reason", q.Reason}} {
 		if f.v != "" {
 			c = append(c, f.col+" = "+a.add(f.v))
+		}
+	}
+	for _, f := range []struct{ col, v string }{{"route", q.Route}, {"school", q.School}} {
+		if f.v != "" {
+			c = append(c, "device IN (SELECT id FROM devices WHERE "+f.col+" = "+a.add(f.v)+")")
 		}
 	}
 	if q.Allowed != nil {
