@@ -29,8 +29,8 @@ type reportTap struct {
 }
 
 var reportTaps = []reportTap{
-	{"bus-1", "2026-10-31 23:59", 1, "bus:free", 0, true},          // October, just before midnight
-	{"bus-1", "2026-11-01 00:00", 1, "bus:free", 0, true},          // November
+	{"bus-1", "2026-10-31 23:59", 1, "bus:free", 0, true},           // October, just before midnight
+	{"bus-1", "2026-11-01 00:00", 1, "bus:free", 0, true},           // November
 	{"bus-1", "2026-11-05 08:00", 2, "bus:discount-50", 1500, true}, // schoolchild, half fare
 	{"bus-1", "2026-11-05 08:10", 3, "bus:discount-30", 2100, true}, // not in the registry
 	{"bus-1", "2026-11-05 08:20", 1, "bus:full", 3000, true},        // full fare: not privileged
@@ -42,7 +42,7 @@ var reportTaps = []reportTap{
 	{"canteen-1", "2026-11-05 09:00", 2, "meal:breakfast", 0, true},
 	{"canteen-1", "2026-11-05 12:30", 2, "meal:lunch", 0, true},
 	{"canteen-1", "2026-11-05 12:31", 2, "meal:lunch", 0, false}, // denied: a second lunch
-	{"canteen-1", "2026-11-05 23:59", 3, "meal:lunch", 0, true},   // unknown card, last minute of the 5th
+	{"canteen-1", "2026-11-05 23:59", 3, "meal:lunch", 0, true},  // unknown card, last minute of the 5th
 	{"canteen-1", "2026-11-06 00:00", 2, "meal:breakfast", 0, true},
 	{"canteen-2", "2026-11-05 12:00", 1, "meal:lunch", 0, true},
 	{"school-1", "2026-11-05 08:00", 2, "entry:in", 0, true}, // a turnstile: in no report
