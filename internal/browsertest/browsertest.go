@@ -1,0 +1,177 @@
+package browsertest
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+)
+
+// Options shape a Browser; the zero value is a desktop window.
+type Options struct {
+	Width, Height int           // the window; 0: 1280×900
+	Timeout       time.Duration // the browser's whole life; 0: 5 minutes
+	ActionTimeout time.Duration // one wait (an element, a load, a download); 0: 30 s
+}
+
+// Tablet is the size of a tablet held upright.
+var Tablet = Options{Width: 820, Height: 1180}
+
+// Browser is one headless Chromium with one tab, for one test.
+type Browser struct {
+	// Base is prefixed to the paths given to Go and PostForm that start
+	// with "/".
+	Base string
+
+	t      testing.TB
+	opts   Options
+	ctx    context.Context // the tab's; ends at cleanup or after Timeout
+	output *lockedBuffer   // Chromium's stdout and stderr
+
+	mu       sync.Mutex
+	requests []string // every URL the tab requested
+	pages    []Page   // the pages the actions of this package ended on
+}
+
+// Page is a page the Browser showed: its URL and HTML.
+type Page struct {
+	URL, HTML string
+}
+
+// New starts Chromium for t (at most one Options) and closes it at
+// cleanup. Without Chromium it fails in CI and skips elsewhere.
+func New(t testing.TB, opts ...Options) *Browser {
+	t.Helper()
+	o := Options{}
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	o = o.withDefaults()
+	b := &Browser{t: t, opts: o, output: &lockedBuffer{}}
+	root, cancelRoot := context.WithTimeout(context.Background(), o.Timeout)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(root, allocatorOptions(execPath(t), t.TempDir(), o, b.output)...)
+	tab, cancelTab := chromedp.NewContext(alloc)
+	t.Cleanup(func() {
+		cancelTab()
+		cancelAlloc()
+		cancelRoot()
+		if t.Failed() {
+			t.Logf("browsertest: Chromium's output:\n%s", tail(b.output.String(), 4000))
+		}
+	})
+	b.ctx = tab
+	if err := chromedp.Do(tab); err != nil { // starts Chromium, opens the tab
+		t.Fatalf("browsertest: starting Chromium: %v\n%s", err, tail(b.output.String(), 4000))
+	}
+	if err := chromedp.Listen(tab, b.record); err != nil {
+		t.Fatalf("browsertest: listening to the tab: %v", err)
+	}
+	return b
+}
+
+func (o Options) withDefaults() Options {
+	if o.Width == 0 || o.Height == 0 {
+		o.Width, o.Height = 1280, 900
+	}
+	if o.Timeout == 0 {
+		o.Timeout = 5 * time.Minute
+	}
+	if o.ActionTimeout == 0 {
+		o.ActionTimeout = 30 * time.Second
+	}
+	return o
+}
+
+// allocatorOptions are chromedp's defaults and the flags Chromium needs on
+// this machine: no sandbox (root in a container), no GPU, no QUIC, nothing
+// that phones home.
+func allocatorOptions(exe, profile string, o Options, out *lockedBuffer) []chromedp.ExecAllocatorOption {
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(profile),
+		chromedp.WindowSize(o.Width, o.Height),
+		chromedp.CombinedOutput(out),
+	)
+	return opts
+}
+
+// execPath finds Chromium, or ends the test: a failure in CI, a skip
+// elsewhere.
+func execPath(t testing.TB) string {
+	t.Helper()
+	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
+		return "/usr/bin/chromium"
+	}
+	if p, err := exec.LookPath("chromium"); err == nil {
+		return p
+	}
+	const why = "browsertest: Chromium is not installed (no /usr/bin/chromium, no chromium on PATH); install it with: bash scripts/install-deps.sh"
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s — CI must have it", why)
+	}
+	t.Skip(why)
+	return ""
+}
+
+// record keeps the URL of every request of the tab. It runs in the tab's
+// event loop: it only appends.
+func (b *Browser) record(ev any) {
+	if ev, ok := ev.(*network.EventRequestWillBeSent); ok {
+		b.mu.Lock()
+		b.requests = append(b.requests, ev.Request.URL+ev.Request.URLFragment)
+		b.mu.Unlock()
+	}
+}
+
+// Requests returns the URL of every request the tab made so far: pages,
+// redirects, assets, form posts (without their bodies).
+func (b *Browser) Requests() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]string(nil), b.requests...)
+}
+
+// Pages returns the pages the actions of this package ended on, in order.
+func (b *Browser) Pages() []Page {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]Page(nil), b.pages...)
+}
+
+// Context returns the tab's context, for chromedp actions the helpers do
+// not cover.
+func (b *Browser) Context() context.Context { return b.ctx }
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
+
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return "…" + s[len(s)-n:]
+}
