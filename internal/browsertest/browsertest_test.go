@@ -50,7 +50,9 @@ func site(t *testing.T) *httptest.Server {
 		}
 		fmt.Fprintf(w, "%s posted %s", c.Value, r.FormValue("x"))
 	})
-	mux.HandleFunc("GET /old", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/hello?role=moved", http.StatusFound) })
+	mux.HandleFunc("GET /old", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/hello?role=moved", http.StatusFound)
+	})
 	mux.HandleFunc("GET /export.csv", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/csv")
 		w.Header().Set("Content-Disposition", `attachment; filename="taps.csv"`)
