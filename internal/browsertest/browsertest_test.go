@@ -89,7 +89,7 @@ func TestBrowser(t *testing.T) {
 	if _, ok := b.Attr("html", "dir"); ok {
 		t.Error("an absent attribute is there")
 	}
-	if w := eval[int](b, "window.innerWidth"); w != 1280 {
+	if w := Eval[int](b, "window.innerWidth"); w != 1280 {
 		t.Errorf("window %d wide, want 1280", w)
 	}
 
@@ -132,6 +132,9 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("Requests lacks %s: %q", want, reqs)
 		}
 	}
+	if h := b.History(); len(h) < 6 || h[0] != "about:blank" && h[0] != s.URL+"/" || h[len(h)-1] != s.URL+"/" {
+		t.Errorf("History: %q", h)
+	}
 	pages := b.Pages()
 	if len(pages) < 6 || pages[0].URL != s.URL+"/" || !strings.Contains(pages[0].HTML, `<h1 id="title">Сводка</h1>`) {
 		t.Errorf("Pages: %d, first %+v", len(pages), pages[0])
@@ -153,7 +156,7 @@ func TestScreenshot(t *testing.T) {
 	tablet := New(t, Tablet)
 	tablet.Go(s.URL)
 	third := tablet.Screenshot("tablet")
-	if w := eval[int](tablet, "window.innerWidth"); w != 820 {
+	if w := Eval[int](tablet, "window.innerWidth"); w != 820 {
 		t.Errorf("tablet window %d wide, want 820", w)
 	}
 	want := []string{"01-front_page.png", "02-again.png", "03-tablet.png"}

@@ -102,27 +102,27 @@ func (b *Browser) WaitFor(sel string) {
 func (b *Browser) Text(sel string) string {
 	b.t.Helper()
 	b.WaitFor(sel)
-	return eval[string](b, `document.querySelector(`+quote(sel)+`).innerText`)
+	return Eval[string](b, `document.querySelector(`+quote(sel)+`).innerText`)
 }
 
 // Texts returns the rendered text of every element sel matches, now.
 func (b *Browser) Texts(sel string) []string {
 	b.t.Helper()
-	return eval[[]string](b, `Array.from(document.querySelectorAll(`+quote(sel)+`), e => e.innerText)`)
+	return Eval[[]string](b, `Array.from(document.querySelectorAll(`+quote(sel)+`), e => e.innerText)`)
 }
 
 // Rows returns, for every element sel matches now (table rows), the text
 // of its cells (td and th).
 func (b *Browser) Rows(sel string) [][]string {
 	b.t.Helper()
-	return eval[[][]string](b, `Array.from(document.querySelectorAll(`+quote(sel)+`),
+	return Eval[[][]string](b, `Array.from(document.querySelectorAll(`+quote(sel)+`),
 		r => Array.from(r.querySelectorAll(":scope > td, :scope > th"), c => c.innerText.trim()))`)
 }
 
 // Count returns how many elements sel matches now.
 func (b *Browser) Count(sel string) int {
 	b.t.Helper()
-	return eval[int](b, `document.querySelectorAll(`+quote(sel)+`).length`)
+	return Eval[int](b, `document.querySelectorAll(`+quote(sel)+`).length`)
 }
 
 // Attr returns an attribute of the first element sel matches, waiting for
@@ -130,7 +130,7 @@ func (b *Browser) Count(sel string) int {
 func (b *Browser) Attr(sel, name string) (value string, ok bool) {
 	b.t.Helper()
 	b.WaitFor(sel)
-	v := eval[*string](b, `document.querySelector(`+quote(sel)+`).getAttribute(`+quote(name)+`)`)
+	v := Eval[*string](b, `document.querySelector(`+quote(sel)+`).getAttribute(`+quote(name)+`)`)
 	if v == nil {
 		return "", false
 	}
@@ -140,26 +140,44 @@ func (b *Browser) Attr(sel, name string) (value string, ok bool) {
 // Location returns the URL of the page shown now.
 func (b *Browser) Location() string {
 	b.t.Helper()
-	return eval[string](b, `document.location.href`)
+	return Eval[string](b, `document.location.href`)
+}
+
+// History returns the URLs of the tab's navigation history, oldest first.
+func (b *Browser) History() []string {
+	b.t.Helper()
+	var urls []string
+	err := b.action(func(ctx context.Context) error {
+		h, err := chromedp.Run(ctx, chromedp.NavigationEntries())
+		for _, e := range h.Entries {
+			urls = append(urls, e.URL)
+		}
+		return err
+	})
+	if err != nil {
+		b.t.Fatalf("browsertest: history: %v", err)
+	}
+	return urls
 }
 
 // HTML returns the HTML of the page shown now.
 func (b *Browser) HTML() string {
 	b.t.Helper()
-	return eval[string](b, `document.documentElement.outerHTML`)
+	return Eval[string](b, `document.documentElement.outerHTML`)
 }
 
 // keepPage remembers the page shown now for Pages.
 func (b *Browser) keepPage() {
 	b.t.Helper()
-	p := eval[Page](b, `({URL: document.location.href, HTML: document.documentElement.outerHTML})`)
+	p := Eval[Page](b, `({URL: document.location.href, HTML: document.documentElement.outerHTML})`)
 	b.mu.Lock()
 	b.pages = append(b.pages, p)
 	b.mu.Unlock()
 }
 
-// eval evaluates a script in the page and decodes its result into T.
-func eval[T any](b *Browser, script string) T {
+// Eval evaluates a script in the page shown now and decodes its result
+// into T.
+func Eval[T any](b *Browser, script string) T {
 	b.t.Helper()
 	var v T
 	err := b.action(func(ctx context.Context) error {
