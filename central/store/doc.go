@@ -48,6 +48,20 @@
 // store refuses anything offline/token could not have made where a token
 // belongs.
 //
+// # Reports
+//
+// The carriers' and the ministry's reports count allowed privileged rides
+// (bus:free, bus:discount-N) and meals (meal:NAME) per month or day, route
+// or school, and card category. A month of a region is some 830,000 taps;
+// counting them from the taps takes seconds, so SaveTaps also adds each
+// new counted tap to tap_days (day in Kaliningrad's UTC+2, device,
+// product, category) in the transaction that stores it, and the reports
+// read that: a few rows per device and day. The category is the card's
+// when the tap was stored — the one it rode under — and RebuildTapDays
+// counts everything again with today's registry. Routes and schools are
+// the devices' now. Pages of taps and the per-hour counts read the taps
+// themselves through their indexes.
+//
 // # Lists, configs and commands
 //
 // A list version is stored whole — its signed manifest and chunks, as a
@@ -73,6 +87,10 @@
 //   - Within a round, batches are inserted by device and first seq (so that
 //     instances on PostgreSQL take keys in one order and do not deadlock);
 //     a transaction that still meets a deadlock runs again, up to 5 times.
+//   - Reports are made in UTC+2 only (ReportZone) and between midnights
+//     there: tap_days has no finer grain. Other zones get ErrInvalid.
+//   - Pages of taps use LIMIT and OFFSET: a deep offset walks the rows
+//     before it. The tap export walks by key instead (EachTap).
 //   - AudienceEntries holds a whole audience in memory; ScanAudience
 //     streams it. Both sort tokens bytewise, whatever the database's
 //     collation.

@@ -1,9 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
+	"time"
 )
 
 // RawInsert is the benchmarks' baseline: the same rows as SaveTaps writes,
@@ -46,4 +49,78 @@ func (s *Store) Pragma(ctx context.Context, name string) (string, error) {
 	var v string
 	err := s.db.QueryRowContext(ctx, "PRAGMA "+name).Scan(&v)
 	return v, err
+}
+
+// The reports as they were before tap_days, straight from the taps, with
+// each card's category as the registry says now: the benchmarks'
+// baseline, and what tests compare tap_days against.
+
+// RidesReportScan is RidesReport read from the taps.
+func (s *Store) RidesReportScan(ctx context.Context, from, to time.Time, loc *time.Location) ([]RideRow, error) {
+	ps, err := periods(from, to, loc, nextMonth)
+	var out []RideRow
+	for _, p := range ps {
+		rows, err := s.db.QueryContext(ctx, s.d.rebind(ridesScanSQL), us(p.from), us(p.to), true, productFree, productDiscount+"%")
+		rs, err := collect(rows, err, func(r scanner) (RideRow, error) {
+			row := RideRow{Month: p.label}
+			return row, r.Scan(&row.Route, &row.Category, &row.Rides, &row.Fare)
+		})
+		if err != nil {
+			return nil, err
+		}
+		slices.SortFunc(rs, func(a, b RideRow) int {
+			return cmp.Or(strings.Compare(a.Route, b.Route), strings.Compare(a.Category, b.Category))
+		})
+		out = append(out, rs...)
+	}
+	return out, err
+}
+
+const ridesScanSQL = `SELECT COALESCE(d.route, ''), COALESCE(e.category, ''), COUNT(*), CAST(SUM(t.fare) AS BIGINT)
+	FROM taps t LEFT JOIN devices d ON d.id = t.device LEFT JOIN entitlements e ON e.token = t.token
+	WHERE t.at_us >= ? AND t.at_us < ? AND t.allowed = ? AND (t.product = ? OR t.product LIKE ?)
+	GROUP BY COALESCE(d.route, ''), COALESCE(e.category, '')`
+
+// MealsReportScan is MealsReport read from the taps, a day at a time.
+func (s *Store) MealsReportScan(ctx context.Context, from, to time.Time, loc *time.Location) ([]MealRow, error) {
+	ps, err := periods(from, to, loc, nextDay)
+	var out []MealRow
+	for _, p := range ps {
+		rows, err := s.db.QueryContext(ctx, s.d.rebind(mealsScanSQL), us(p.from), us(p.to), true, productMeal+"%")
+		ms, err := collect(rows, err, func(r scanner) (MealRow, error) {
+			row := MealRow{Day: p.label}
+			var product string
+			err := r.Scan(&row.School, &row.Category, &product, &row.Meals)
+			row.Meal = strings.TrimPrefix(product, productMeal)
+			return row, err
+		})
+		if err != nil {
+			return nil, err
+		}
+		slices.SortFunc(ms, func(a, b MealRow) int {
+			return cmp.Or(strings.Compare(a.School, b.School), strings.Compare(a.Category, b.Category), strings.Compare(a.Meal, b.Meal))
+		})
+		out = append(out, ms...)
+	}
+	return out, err
+}
+
+const mealsScanSQL = `SELECT COALESCE(d.school, ''), COALESCE(e.category, ''), t.product, COUNT(*)
+	FROM taps t LEFT JOIN devices d ON d.id = t.device LEFT JOIN entitlements e ON e.token = t.token
+	WHERE t.at_us >= ? AND t.at_us < ? AND t.allowed = ? AND t.product LIKE ?
+	GROUP BY COALESCE(d.school, ''), COALESCE(e.category, ''), t.product`
+
+// CountRows runs a query and counts the rows it answers: the benchmarks'
+// baseline of a plain SELECT.
+func (s *Store) CountRows(ctx context.Context, q string, v ...any) (int, error) {
+	rows, err := s.db.QueryContext(ctx, s.d.rebind(q), v...)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		n++
+	}
+	return n, rows.Err()
 }

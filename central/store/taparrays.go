@@ -42,17 +42,14 @@ func (c *tapArrays) args() []any {
 }
 
 // insertArrays inserts one batch as arrays, skipping taps stored already,
-// and returns how many were new.
-func (s *Store) insertArrays(ctx context.Context, tx *sql.Tx, b *DeviceBatch) (int, error) {
+// and returns the seqs that were new.
+func (s *Store) insertArrays(ctx context.Context, tx *sql.Tx, b *DeviceBatch) (map[uint64]bool, error) {
 	var c tapArrays
 	recv := us(b.Received)
 	for i := range b.Taps {
 		c.add(b.Device, recv, &b.Taps[i])
 	}
-	res, err := tx.ExecContext(ctx, insertArraysSQL, c.args()...)
-	if err != nil {
-		return 0, err
-	}
-	n, err := res.RowsAffected()
-	return int(n), err
+	fresh := make(map[uint64]bool, len(b.Taps))
+	rows, err := tx.QueryContext(ctx, insertArraysSQL+" RETURNING seq", c.args()...)
+	return fresh, collectSeqs(fresh, rows, err)
 }

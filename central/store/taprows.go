@@ -21,27 +21,38 @@ const nTapColumns = 19
 const maxTapRows = 1000
 
 // insertRows inserts one batch in multi-row INSERTs, skipping taps stored
-// already, and returns how many were new.
-func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, b *DeviceBatch) (int, error) {
-	added := 0
+// already, and returns the seqs that were new.
+func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, b *DeviceBatch) (map[uint64]bool, error) {
+	fresh := make(map[uint64]bool, len(b.Taps))
 	for rest := b.Taps; len(rest) > 0; {
 		n := min(len(rest), maxTapRows)
-		st, err := s.prepared(ctx, tx, s.insertTapsSQL(n))
+		st, err := s.prepared(ctx, tx, s.insertTapsSQL(n)+" RETURNING seq")
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
-		res, err := st.ExecContext(ctx, tapArgs(b, rest[:n])...)
-		if err != nil {
-			return 0, err
+		rows, err := st.QueryContext(ctx, tapArgs(b, rest[:n])...)
+		if err := collectSeqs(fresh, rows, err); err != nil {
+			return nil, err
 		}
-		k, err := res.RowsAffected()
-		if err != nil {
-			return 0, err
-		}
-		added += int(k)
 		rest = rest[n:]
 	}
-	return added, nil
+	return fresh, nil
+}
+
+// collectSeqs adds the seqs an INSERT … RETURNING seq answered to fresh.
+func collectSeqs(fresh map[uint64]bool, rows *sql.Rows, err error) error {
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var seq int64
+		if err := rows.Scan(&seq); err != nil {
+			return err
+		}
+		fresh[uint64(seq)] = true
+	}
+	return rows.Err()
 }
 
 // insertTapsSQL is a multi-row INSERT of n taps that skips stored ones.

@@ -51,8 +51,15 @@ func (s *Store) SaveTaps(ctx context.Context, batches []DeviceBatch) ([]Saved, e
 		if highs, err = s.highs(ctx, tx, devicesOf(batches)); err != nil {
 			return err
 		}
-		added, err = s.insertBatches(ctx, tx, batches, order)
-		return err
+		cats, err := s.categories(ctx, tx, batches)
+		if err != nil {
+			return err
+		}
+		days := dayCounts{}
+		if added, err = s.insertBatches(ctx, tx, batches, order, cats, days); err != nil {
+			return err
+		}
+		return s.addDays(ctx, tx, days)
 	})
 	if err != nil {
 		return nil, wrap(err, "save taps")
@@ -60,20 +67,22 @@ func (s *Store) SaveTaps(ctx context.Context, batches []DeviceBatch) ([]Saved, e
 	return account(batches, highs, added), nil
 }
 
-// insertBatches inserts the batches in the given order and returns how
-// many taps of each were new.
-func (s *Store) insertBatches(ctx context.Context, tx *sql.Tx, bs []DeviceBatch, order []int) ([]int, error) {
+// insertBatches inserts the batches in the given order, counts their new
+// taps into days, and returns how many taps of each were new.
+func (s *Store) insertBatches(ctx context.Context, tx *sql.Tx, bs []DeviceBatch, order []int,
+	cats map[string]string, days dayCounts) ([]int, error) {
 	added := make([]int, len(bs))
 	for _, i := range order {
 		insert := s.insertRows
 		if s.d.arrays {
 			insert = s.insertArrays
 		}
-		n, err := insert(ctx, tx, &bs[i])
+		fresh, err := insert(ctx, tx, &bs[i])
 		if err != nil {
 			return nil, fmt.Errorf("device %s: %w", bs[i].Device, err)
 		}
-		added[i] = n
+		added[i] = len(fresh)
+		days.addNew(&bs[i], fresh, cats)
 	}
 	return added, nil
 }

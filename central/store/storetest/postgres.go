@@ -81,3 +81,28 @@ func unavailable(t testing.TB, err error) {
 	}
 	t.Skip(msg)
 }
+
+// keptPostgres returns the DSN of database name, creating it if missing;
+// it stays after the test, for benchmarks that reuse what they filled.
+func keptPostgres(t testing.TB, name string) string {
+	t.Helper()
+	db, err := adminDB()
+	if err != nil {
+		unavailable(t, err)
+	}
+	var n int
+	if err := db.QueryRow(`SELECT COUNT(*) FROM pg_database WHERE datname = $1`, name).Scan(&n); err != nil {
+		t.Fatalf("storetest: %v", err)
+	}
+	if n == 0 {
+		if _, err := db.Exec("CREATE DATABASE " + name); err != nil {
+			t.Fatalf("storetest: create database: %v", err)
+		}
+	}
+	u, err := url.Parse(AdminDSN())
+	if err != nil {
+		t.Fatalf("storetest: %v", err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
