@@ -24,10 +24,6 @@ type importFlags struct {
 	maxDelete            float64
 }
 
-// deleteFloor is how many deletions a full import makes whatever
-// --max-delete says: a small registry may lose a few cards in one go.
-const deleteFloor = 100
-
 // importCmd reads registry exports into the store's entitlements. A full
 // import (the default) also deletes the tokens the exports lack; --partial
 // only adds and replaces.
@@ -181,24 +177,17 @@ func (im *importer) put(ctx context.Context, batch []*offline.Entry) error {
 
 // deleteAbsent deletes every stored token the exports did not name,
 // unless they are more than maxPercent of the stored ones (and more than
-// deleteFloor).
+// registry.DeleteFloor).
 func (im *importer) deleteAbsent(ctx context.Context, maxPercent float64) (int, error) {
-	var gone []string
-	stored := 0
-	err := im.st.ScanTokens(ctx, func(tok string) error {
-		stored++
-		if !im.kept[tok] {
-			gone = append(gone, tok)
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, err
-	}
-	if share := 100 * float64(len(gone)) / float64(stored); len(gone) > deleteFloor && share > maxPercent {
+	gone, err := registry.Absent(ctx, im.st, im.kept, maxPercent)
+	var many *registry.TooManyAbsent
+	if errors.As(err, &many) {
 		return 0, fmt.Errorf("the exports lack %d of the %d stored cards (%.1f %%), more than --max-delete %g %%: "+
 			"deleted none (the rows read are stored); if the export is whole, run again with --max-delete %d",
-			len(gone), stored, share, maxPercent, int(share)+1)
+			many.Absent, many.Stored, many.Share, maxPercent, int(many.Share)+1)
+	}
+	if err != nil {
+		return 0, err
 	}
 	return len(gone), im.st.DeleteEntitlements(ctx, gone)
 }
