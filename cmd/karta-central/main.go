@@ -2,7 +2,7 @@
 // keeps the device registry. One machine by default (embedded broker,
 // SQLite); an external broker and PostgreSQL when a region outgrows it.
 //
-//	karta-central serve [--db PATH|postgres://…] [--listen ADDR] [--secret-file F] [--mqtt-url URL]
+//	karta-central serve [--db PATH|postgres://…] [--listen ADDR] [--secret-file F] [--mqtt-url URL] [--api ADDR] [--token-key F] [--signing-key F]
 //	karta-central device-password --secret-file F --id DEVICE
 //	karta-central mosquitto-conf --dir DIR --port 8883 --ca F --cert F --key F
 //	karta-central stats [--db PATH|postgres://…]    devices and the taps stored
@@ -15,6 +15,8 @@
 //	karta-central command send [--db …] --signing-key F --device ID --kind resync|selftest|diagnostics [--ttl 10m]
 //	karta-central command list [--db …] [--device ID]
 //	karta-central alerts [--db …] [--open] [--resolve ID]
+//	karta-central user add [--db …] --name NAME --role viewer|technician|admin [--password-file F]
+//	karta-central user list|passwd|disable|enable [--db …] [--name NAME] [--password-file F]
 package main
 
 import (
@@ -37,8 +39,9 @@ var commands = map[string]cli.Command{
 	"config":          configCmd,
 	"command":         commandCmd,
 	"alerts":          alertsCmd,
+	"user":            userCmd,
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	return cli.Dispatch(ctx, args, stdout, stderr, commands, "usage: karta-central serve|device-password|mosquitto-conf|stats|import|lists|device|config|command|alerts [flags]")
+	return cli.Dispatch(ctx, args, stdout, stderr, commands, "usage: karta-central serve|device-password|mosquitto-conf|stats|import|lists|device|config|command|alerts|user [flags]")
 }

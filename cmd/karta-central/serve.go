@@ -8,15 +8,19 @@ import (
 	"io"
 	"log/slog"
 	mrand "math/rand/v2"
+	"net/http"
 	"os"
 	"strings"
 	"time"
 
 	"karta/central/api"
 	"karta/central/broker"
+	"karta/central/control"
 	"karta/central/ingest"
 	"karta/central/store"
+	"karta/central/web"
 	"karta/offline/bundle"
+	"karta/offline/token"
 	tapsync "karta/sync"
 )
 
@@ -26,6 +30,8 @@ type serveFlags struct {
 	mqttTLS                         tapsync.TLSFiles
 	mqttUser, mqttPasswordFile      string
 	signingKey                      string
+	tokenKey                        string
+	uiSecure                        bool
 }
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -43,7 +49,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&f.mqttPasswordFile, "mqtt-password-file", "", "with --mqtt-url: the `FILE` of that username's password")
 	fs.StringVar(&f.api, "api", "", "HTTP API `ADDR` (health, metrics, JSON), e.g. 127.0.0.1:8080; none if empty")
 	fs.StringVar(&f.apiTokenFile, "api-token-file", "", "`FILE` of the bearer token the API requires (needed off loopback)")
-	fs.StringVar(&f.signingKey, "signing-key", "", "list signing key `FILE`: build list versions too, not only publish the stored ones")
+	fs.StringVar(&f.signingKey, "signing-key", "", "list signing key `FILE`: build list versions too, not only publish the stored ones, and sign the ops UI's device commands")
+	fs.StringVar(&f.tokenKey, "token-key", "", "token key `FILE`: the ops UI looks cards up by number, the API takes registry uploads")
+	fs.BoolVar(&f.uiSecure, "ui-secure-cookies", false, "mark the ops UI's cookies Secure (central behind an HTTPS proxy)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -69,6 +77,10 @@ func runCentral(ctx context.Context, f serveFlags, log *slog.Logger, stdout io.W
 	if key == nil {
 		log.Info("karta-central: no --signing-key: publishing the stored lists, building none")
 	}
+	tokenKey, err := loadTokenKey(f.tokenKey)
+	if err != nil {
+		return err
+	}
 	st, err := store.Open(ctx, f.db)
 	if err != nil {
 		return err
@@ -76,7 +88,9 @@ func runCentral(ctx context.Context, f serveFlags, log *slog.Logger, stdout io.W
 	defer st.Close()
 	c := &instance{f: f, st: st, key: key, log: log, steer: newSteering(st, log)}
 	c.in = &ingest.Ingester{Store: st, Log: log, Saved: c.steer.check.Batch}
-	stopAPI, err := startAPI(f.api, f.apiTokenFile, api.Options{Store: st, Reports: st, Fleet: c.fleet(), Ingest: c.in.Stats}, log, stdout)
+	stopAPI, err := startAPI(f.api, f.apiTokenFile,
+		api.Options{Store: st, Reports: st, Fleet: c.fleet(), Ingest: c.in.Stats, TokenKey: tokenKey},
+		c.ui(tokenKey), log, stdout)
 	if err != nil {
 		return err
 	}
@@ -219,4 +233,32 @@ func instanceID() string {
 	b := make([]byte, 4)
 	rand.Read(b) // crypto/rand does not fail on Linux
 	return fmt.Sprintf("karta-central-%d-%x", os.Getpid(), b)
+}
+
+// ui is the ops UI on central's store: card lookup with the token key,
+// device commands signed with the list signing key, either off without
+// its key.
+func (c *instance) ui(key *token.Key) http.Handler {
+	o := web.Options{Store: c.st, Users: c.st, Log: c.log, Location: web.Region(), Secure: c.f.uiSecure}
+	if key != nil {
+		o.Tokenize = func(pan string) (string, error) {
+			b := []byte(pan)
+			defer clear(b)
+			return key.PANToken(b), nil
+		}
+	} else {
+		c.log.Info("karta-central: no --token-key: the ops UI cannot look cards up by number")
+	}
+	if c.key != nil {
+		o.Commands = &control.Issuer{Store: c.st, Key: c.key}
+	}
+	return web.Handler(o)
+}
+
+// loadTokenKey loads serve's token key; "" is none.
+func loadTokenKey(path string) (*token.Key, error) {
+	if path == "" {
+		return nil, nil
+	}
+	return token.LoadKey(path)
 }
