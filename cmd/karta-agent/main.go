@@ -8,6 +8,8 @@
 //	karta-agent selftest --config FILE   check stores, keys, readers, pins
 //	karta-agent install --config FILE BUNDLE...
 //	                                     install list bundles (USB stick)
+//	karta-agent testtap --config FILE [--card sim|reader] [--timeout 2m]
+//	                                     one tap end to end, until central acks it
 package main
 
 import (
@@ -23,8 +25,9 @@ var commands = map[string]cli.Command{
 	"run":      serve,
 	"selftest": selftest,
 	"install":  install,
+	"testtap":  testTap,
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	return cli.Dispatch(ctx, args, stdout, stderr, commands, "usage: karta-agent run|selftest|install --config FILE [BUNDLE...]")
+	return cli.Dispatch(ctx, args, stdout, stderr, commands, "usage: karta-agent run|selftest|install|testtap --config FILE [BUNDLE...]")
 }

@@ -40,37 +40,52 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 func runAgent(ctx context.Context, cfg *agent.Config, log *slog.Logger, stdout io.Writer, record string) error {
-	st, err := openStores(cfg)
+	r, closeRun, err := openRun(cfg, log, stdout)
 	if err != nil {
 		return err
 	}
-	defer st.close()
-	k, err := loadKeys(cfg)
-	if err != nil {
-		return err
-	}
-	out, err := openHardware(cfg, stdout)
-	if err != nil {
-		return err
-	}
-	defer func() { out.close(context.Background()) }() // the safe state: relay released, light off
-	dev, err := newDevice(cfg, st, k, out, log)
-	if err != nil {
-		return err
-	}
+	defer closeRun()
 	if record != "" {
 		if err := os.MkdirAll(record, 0o750); err != nil {
 			return err
 		}
-		dev.Record = &agent.Recorder{Dir: record, Now: time.Now}
+		r.dev.Record = &agent.Recorder{Dir: record, Now: time.Now}
 		log.Info("karta-agent: recording card sessions", "dir", record)
+	}
+	return serveDevice(ctx, r, log)
+}
+
+// openRun opens what a run of the agent holds — its stores, keys,
+// outputs, the device with the config central sent it, the inbox — and
+// returns it with close, which leaves the outputs in their safe state
+// (relay released, light off) and closes the stores.
+func openRun(cfg *agent.Config, log *slog.Logger, stdout io.Writer) (r *agentRun, close func(), err error) {
+	st, err := openStores(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	k, err := loadKeys(cfg)
+	if err != nil {
+		st.close()
+		return nil, nil, err
+	}
+	out, err := openHardware(cfg, stdout)
+	if err != nil {
+		st.close()
+		return nil, nil, err
+	}
+	close = func() { out.close(context.Background()); st.close() }
+	dev, err := newDevice(cfg, st, k, out, log)
+	if err != nil {
+		close()
+		return nil, nil, err
 	}
 	remote := &agent.RemoteConfig{Path: cfg.RemoteConfigPath(), Device: dev, Log: log}
 	if err := remote.Load(cfg.DeviceID, k.lists); err != nil {
 		log.Warn("karta-agent: the kept config from central is not applied; the file's rules run", "err", err)
 	}
 	inbox := &agent.Inbox{Dir: cfg.InboxDir(), Lists: st.lists, Keys: k.lists, Now: time.Now, Log: log}
-	return serveDevice(ctx, &agentRun{cfg: cfg, dev: dev, st: st, k: k, inbox: inbox, remote: remote, health: newReaderHealth(cfg)}, log)
+	return &agentRun{cfg: cfg, dev: dev, st: st, k: k, inbox: inbox, remote: remote, health: newReaderHealth(cfg)}, close, nil
 }
 
 func newDevice(cfg *agent.Config, st *stores, k keys, out outputs, log *slog.Logger) (*agent.Device, error) {
