@@ -5,6 +5,8 @@
 //	karta keys gen-signing --id ID --out DIR
 //	karta keys gen-token --id ID --out FILE
 //	karta list build|inspect|verify|diff ...
+//	karta provision --central URL --id ID --role R (--route R | --school S) --dir DIR ...
+//	karta decommission --central URL --id ID [--yes]
 package main
 
 import (
@@ -31,6 +33,8 @@ var commands = []command{
 	{"list inspect", "show a bundle's manifest; with --pub KEYFILE, verify it", listInspect},
 	{"list verify", "verify a bundle: karta list verify FILE --pub KEYFILE", listVerify},
 	{"list diff", "compare two bundles of a list: karta list diff OLD NEW", listDiff},
+	{"provision", "bring a new or replacement device into service (karta provision --help)", provision},
+	{"decommission", "revoke a device at central and the broker: --central URL --id ID", decommission},
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
