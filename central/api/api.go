@@ -37,7 +37,10 @@ type Options struct {
 	// TokenKey turns the card numbers of a registry upload into tokens;
 	// nil: POST /api/v1/registry answers 503.
 	TokenKey *token.Key
-	Log      *slog.Logger
+	// MaxRegistryBytes bounds a registry upload's body; 0:
+	// DefaultMaxRegistryBytes.
+	MaxRegistryBytes int64
+	Log              *slog.Logger
 }
 
 // Handler returns the API's handler.

@@ -46,6 +46,10 @@ func tapQuery(v url.Values) (store.TapQuery, string, error) {
 			q.Role = val
 		case "reason":
 			q.Reason = val
+		case "route":
+			q.Route = val
+		case "school":
+			q.School = val
 		case "allowed":
 			var b bool
 			b, err = strconv.ParseBool(val)
@@ -88,11 +92,16 @@ func writeCSV(w http.ResponseWriter, ts []tapView) {
 	c := csv.NewWriter(w)
 	c.Write(csvHeader)
 	for _, t := range ts {
-		c.Write(cells(t.Device, u(t.Seq), u(uint64(t.Boot)), t.Time.Format(time.RFC3339Nano), t.Received.Format(time.RFC3339Nano),
-			t.Clock, t.Reader, t.Role, t.Token, t.PARToken, t.Scheme, strconv.FormatBool(t.Allowed), t.Reason, t.Product,
-			strconv.Itoa(t.Fare), t.List, u(t.ListVersion), strings.Join(t.Flags, " "), strconv.FormatInt(t.LatencyUS, 10)))
+		c.Write(csvRow(&t))
 	}
 	c.Flush()
+}
+
+// csvRow is a tap's CSV row, in csvHeader's order, formulas defused.
+func csvRow(t *tapView) []string {
+	return cells(t.Device, u(t.Seq), u(uint64(t.Boot)), t.Time.Format(time.RFC3339Nano), t.Received.Format(time.RFC3339Nano),
+		t.Clock, t.Reader, t.Role, t.Token, t.PARToken, t.Scheme, strconv.FormatBool(t.Allowed), t.Reason, t.Product,
+		strconv.Itoa(t.Fare), t.List, u(t.ListVersion), strings.Join(t.Flags, " "), strconv.FormatInt(t.LatencyUS, 10))
 }
 
 // cells defuses what a spreadsheet would run as a formula: a device names
