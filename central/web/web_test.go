@@ -30,18 +30,25 @@ import (
 // t0 is the fake clock's start: 10:30 in Kaliningrad.
 var t0 = time.Date(2026, 11, 21, 8, 30, 0, 0, time.UTC)
 
+var (
+	kaliningrad = web.Region()
+	discard     = slog.New(slog.DiscardHandler)
+)
+
+type offlineTap = offline.Tap
+
 // ui is a running UI on a real SQLite store, with a user of each role
 // (named as the role), a token key and a signing key.
 type ui struct {
-	t      *testing.T
-	srv    *httptest.Server
-	st     *store.Store
-	dsn    string
-	key    *token.Key
-	log    *syncBuffer
-	mu     sync.Mutex
-	now    time.Time
-	noCmds bool
+	t   *testing.T
+	srv *httptest.Server
+	st  *store.Store
+	dsn string
+	key *token.Key
+	sk  *bundle.SigningKey
+	log *syncBuffer
+	mu  sync.Mutex
+	now time.Time
 }
 
 const testPassword = "correct horse battery"
@@ -56,8 +63,7 @@ func newUI(t *testing.T, opts ...uiOption) *ui {
 	if u.key, err = token.Generate("t1", rand.Reader); err != nil {
 		t.Fatal(err)
 	}
-	sk, err := bundle.GenerateSigningKey("test", rand.Reader)
-	if err != nil {
+	if u.sk, err = bundle.GenerateSigningKey("test", rand.Reader); err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
@@ -71,7 +77,7 @@ func newUI(t *testing.T, opts ...uiOption) *ui {
 	o := web.Options{Store: u.st, Users: u.st, Clock: u.clock, Iterations: 1,
 		Log:      slog.New(slog.NewTextHandler(u.log, nil)),
 		Tokenize: func(pan string) (string, error) { return u.key.PANToken([]byte(pan)), nil },
-		Commands: &control.Issuer{Store: u.st, Key: sk, Now: u.clock}}
+		Commands: &control.Issuer{Store: u.st, Key: u.sk, Now: u.clock}}
 	for _, f := range opts {
 		f(&o)
 	}
