@@ -323,3 +323,29 @@ func TestProvisionReplacement(t *testing.T) {
 		t.Errorf("seq 10 from reader %q, want the test tap", got[10].Reader)
 	}
 }
+
+// TestProvisionResume: a run whose test tap cannot reach the broker keeps
+// the directory (it holds the tap's journal); the same command, once the
+// broker is right, finishes it, and the first tap reaches central too.
+func TestProvisionResume(t *testing.T) {
+	bins := systemtest.Build(t)
+	c := startRealCentral(t, bins)
+	dir := filepath.Join(t.TempDir(), "bus-0003")
+	code, out := c.provision(t, bins, dir, "bus-0003", 1, "--broker", "tcp://127.0.0.1:1", "--timeout", "3s")
+	if code != 1 || !strings.Contains(out, "✗ test tap") || !strings.Contains(out, "is kept: it holds the device's journal") {
+		t.Fatalf("unreachable broker: exit %d\n%s", code, out)
+	}
+	code, out = c.provision(t, bins, dir, "bus-0003", 1)
+	if code != 0 {
+		t.Fatalf("re-run: exit %d\n%s", code, out)
+	}
+	for _, want := range []string{"resuming an unfinished provisioning", "bus-fleet v1 installed already", "✓ test tap  seq 2 ", "✓ done"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("re-run output lacks %q:\n%s", want, out)
+		}
+	}
+	c.exactlyOnce(t, "bus-0003", 2)
+	if code, out := c.provision(t, bins, dir, "bus-0003", 1); code != 1 || !strings.Contains(out, "holds device bus-0003, provisioned") {
+		t.Errorf("a third run over the finished device: exit %d\n%s", code, out)
+	}
+}

@@ -13,7 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"karta/agent"
 	"karta/central/api"
+	"karta/central/pki"
 	"karta/central/store"
 	"karta/internal/systemtest"
 	"karta/offline/bundle"
@@ -63,17 +65,22 @@ func TestProvisionFlags(t *testing.T) {
 // fakeCentral is central's API over a fleet in memory, serving snap as
 // every list's snapshot.
 type fakeCentral struct {
-	mu   sync.Mutex
-	regs []api.Registration
-	snap *bundle.Bundle
+	mu         sync.Mutex
+	regs       []api.Registration
+	snap       *bundle.Bundle
+	noPassword bool // an external broker: devices need certificates
 }
 
 func (f *fakeCentral) Register(_ context.Context, r api.Registration) (api.Registered, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.regs = append(f.regs, r)
-	return api.Registered{ID: r.ID, Role: r.Role, Route: r.Route, School: r.School, Lists: api.DeviceLists(r.Role, r.School),
-		New: len(f.regs) == 1, BrokerPassword: "pw"}, nil
+	out := api.Registered{ID: r.ID, Role: r.Role, Route: r.Route, School: r.School, Lists: api.DeviceLists(r.Role, r.School),
+		New: len(f.regs) == 1, BrokerPassword: "pw"}
+	if f.noPassword {
+		out.BrokerPassword = ""
+	}
+	return out, nil
 }
 
 func (f *fakeCentral) Snapshot(_ context.Context, list string) (*bundle.Bundle, error) {
@@ -214,23 +221,23 @@ func TestProvisionRefusals(t *testing.T) {
 	must(t, os.WriteFile(filepath.Join(unfinished, recordFile), []byte(`{"id":"bus-0001","role":"bus","started":"2026-12-01T10:00:00Z"}`), 0o600))
 	finished := t.TempDir()
 	must(t, os.WriteFile(filepath.Join(finished, recordFile), []byte(`{"id":"bus-0042","role":"bus","started":"2026-12-01T10:00:00Z","finished":"2026-12-01T10:05:00Z"}`), 0o600))
-	agent := []string{"--agent-bin", bins.Path("karta-agent")}
+	agentBin := []string{"--agent-bin", bins.Path("karta-agent")}
 
 	tests := []struct {
 		name string
 		args []string
 		want string
 	}{
-		{"non-empty directory", d.args(srv.URL, nonEmpty, "bus-0042", agent...), "not empty and holds no provisioning"},
-		{"another device's unfinished provisioning", d.args(srv.URL, unfinished, "bus-0042", agent...), "holds the unfinished provisioning of bus-0001: run again with --id bus-0001"},
-		{"a finished device", d.args(srv.URL, finished, "bus-0042", agent...), "holds device bus-0042, provisioned"},
-		{"template of another role", d.args(srv.URL, t.TempDir(), "bus-0042", append(agent, "--template", canteen)...), "is for a canteen, not a bus"},
-		{"template without a fare", d.args(srv.URL, t.TempDir(), "bus-0042", append(agent, "--template", badRules)...), "bus.full_fare"},
-		{"missing token key", d.args(srv.URL, t.TempDir(), "bus-0042", append(agent, "--token-key", "/nonexistent")...), "--token-key"},
-		{"list key that is no key", d.args(srv.URL, t.TempDir(), "bus-0042", append(agent, "--list-key", d.tokenKey)...), "--list-key"},
+		{"non-empty directory", d.args(srv.URL, nonEmpty, "bus-0042", agentBin...), "not empty and holds no provisioning"},
+		{"another device's unfinished provisioning", d.args(srv.URL, unfinished, "bus-0042", agentBin...), "holds the unfinished provisioning of bus-0001: run again with --id bus-0001"},
+		{"a finished device", d.args(srv.URL, finished, "bus-0042", agentBin...), "holds device bus-0042, provisioned"},
+		{"template of another role", d.args(srv.URL, t.TempDir(), "bus-0042", append(agentBin, "--template", canteen)...), "is for a canteen, not a bus"},
+		{"template without a fare", d.args(srv.URL, t.TempDir(), "bus-0042", append(agentBin, "--template", badRules)...), "bus.full_fare"},
+		{"missing token key", d.args(srv.URL, t.TempDir(), "bus-0042", append(agentBin, "--token-key", "/nonexistent")...), "--token-key"},
+		{"list key that is no key", d.args(srv.URL, t.TempDir(), "bus-0042", append(agentBin, "--list-key", d.tokenKey)...), "--list-key"},
 		{"no agent", d.args(srv.URL, t.TempDir(), "bus-0042", "--agent-bin", "/nonexistent/karta-agent"), "--agent-bin"},
-		{"no CA", d.args(srv.URL, t.TempDir(), "bus-0042", append(agent, "--ca-dir", t.TempDir())...), "--ca-dir"},
-		{"old storage missing", d.args(srv.URL, t.TempDir(), "bus-0042", append(agent, "--replace-from", "/nonexistent")...), "--replace-from"},
+		{"no CA", d.args(srv.URL, t.TempDir(), "bus-0042", append(agentBin, "--ca-dir", t.TempDir())...), "--ca-dir"},
+		{"old storage missing", d.args(srv.URL, t.TempDir(), "bus-0042", append(agentBin, "--replace-from", "/nonexistent")...), "--replace-from"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -248,5 +255,53 @@ func TestProvisionRefusals(t *testing.T) {
 	}
 	if es, _ := os.ReadDir(nonEmpty); len(es) != 1 {
 		t.Errorf("the non-empty directory got files: %v", es)
+	}
+}
+
+// TestProvisionCertificate: on an external broker the device gets a key
+// pair and a client certificate of its id from the fleet CA; without the
+// CA provisioning stops at the identity and leaves nothing behind.
+func TestProvisionCertificate(t *testing.T) {
+	bins := systemtest.Build(t)
+	d := newDepot(t)
+	fc := &fakeCentral{noPassword: true, snap: bundletest.Snapshot(t, d.key, "bus-fleet", 1, bundletest.Entries(3), time.Now().Add(time.Hour))}
+	srv := httptest.NewServer(api.Handler(api.Options{Fleet: fc, Log: quietLog()}))
+	defer srv.Close()
+	caDir := t.TempDir()
+	ca, err := pki.NewCA("karta fleet CA", 10)
+	must(t, err)
+	must(t, ca.Save(caDir, "ca"))
+
+	empty := t.TempDir() // an existing empty directory stays, emptied
+	var out bytes.Buffer
+	if code := run(context.Background(), d.args(srv.URL, empty, "bus-0042", "--agent-bin", bins.Path("karta-agent"), "--test-tap", "none"), &out, &out); code != 1 ||
+		!strings.Contains(out.String(), "✗ identity  central runs an external broker (it gave no password): give --ca-dir") ||
+		!strings.Contains(out.String(), "emptied") {
+		t.Errorf("without a CA: exit %d\n%s", code, &out)
+	}
+	if es, err := os.ReadDir(empty); err != nil || len(es) != 0 {
+		t.Errorf("left behind: %v, %v", es, err)
+	}
+
+	out.Reset()
+	dir := filepath.Join(t.TempDir(), "bus-0042")
+	if code := run(context.Background(), d.args(srv.URL, dir, "bus-0042", "--agent-bin", bins.Path("karta-agent"), "--test-tap", "none",
+		"--ca-dir", caDir, "--broker", "ssl://broker:8883"), &out, &out); code != 0 {
+		t.Fatalf("exit %d\n%s", code, &out)
+	}
+	if !strings.Contains(out.String(), "✓ identity  new key pair, certificate CN=bus-0042 from the fleet CA") {
+		t.Errorf("output:\n%s", &out)
+	}
+	checkModes(t, dir, map[string]os.FileMode{"device.key": 0o600, "device.pem": 0o644, "ca.pem": 0o644})
+	cert, err := pki.Load(dir, "device")
+	must(t, err)
+	if cert.Cert.Subject.CommonName != "bus-0042" || cert.Cert.CheckSignatureFrom(ca.Cert) != nil {
+		t.Errorf("certificate %s, not of bus-0042 from the fleet CA", cert.Cert.Subject)
+	}
+	cfg, err := agent.LoadConfig(filepath.Join(dir, "agent.toml"))
+	must(t, err)
+	if s := cfg.Sync; s.Broker != "ssl://broker:8883" || s.Cert != filepath.Join(dir, "device.pem") || s.Key != filepath.Join(dir, "device.key") ||
+		s.CA != filepath.Join(dir, "ca.pem") || s.PasswordFile != "" {
+		t.Errorf("[sync] %+v", s)
 	}
 }
