@@ -349,3 +349,36 @@ func TestProvisionResume(t *testing.T) {
 		t.Errorf("a third run over the finished device: exit %d\n%s", code, out)
 	}
 }
+
+// TestProvisionTurnstile: a school device gets its school's list and
+// proves itself with an entry.
+func TestProvisionTurnstile(t *testing.T) {
+	bins := systemtest.Build(t)
+	c := startRealCentral(t, bins)
+	tmpl := filepath.Join(t.TempDir(), "turnstile.toml")
+	must(t, os.WriteFile(tmpl, []byte(`clock = "trusted"
+hardware = {driver = "none"}
+[[readers]]
+name = "in"
+driver = "sim"
+direction = "in"
+cards = ["mir-credit"]
+count = 1
+[rules]
+role = "turnstile"
+`), 0o640))
+	dir := filepath.Join(t.TempDir(), "gate-0001")
+	args := []string{"provision", "--central", c.api, "--id", "gate-0001", "--role", "turnstile", "--school", "school-39", "--dir", dir,
+		"--broker", "tcp://" + c.broker, "--template", tmpl, "--token-key", c.depot.tokenKey, "--list-key", c.depot.listKey,
+		"--agent-bin", bins.Path("karta-agent")}
+	var out bytes.Buffer
+	if code := run(context.Background(), args, &out, &out); code != 0 {
+		t.Fatalf("exit %d\n%s", code, &out)
+	}
+	for _, want := range []string{"school school-39, lists [school-39]", "✓ lists     school-39 v1", "✓ test tap  seq 1 from reader test-tap"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, &out)
+		}
+	}
+	c.exactlyOnce(t, "gate-0001", 1)
+}
