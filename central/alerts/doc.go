@@ -1,6 +1,7 @@
 // Package alerts raises what ops should look at from what devices send:
 // seq gaps, clock skew and cloned cards from stored tap batches, a journal
-// near full from statuses.
+// near full from statuses; and from what they do not send: a device
+// offline too long, a device on a stale list (Sweeper).
 //
 // # The model
 //
@@ -34,6 +35,20 @@
 //     is checked first. Only tokens are involved, never card numbers.
 //   - journal near full: a status whose backlog is Rules.JournalFull
 //     percent of its capacity or more.
+//
+// A Sweeper looks at the whole registry every minute (serve runs one):
+//
+//   - offline: a device last seen (its last online status) longer than
+//     Rules.Offline ago (30 min). Revoked devices and devices never seen
+//     (registered, not yet installed) are left out.
+//   - stale list: a list a device says it runs is past its version's
+//     expiry, or behind the newest version since a newer one was issued
+//     longer than Rules.StaleList ago (6 h).
+//
+// Both are raised through RaiseAlerts, so a device stays one open alert
+// of each kind, and resolved by the sweep that finds the device back, on
+// the newest list, revoked or gone. Several instances on one PostgreSQL
+// may sweep alike: they find the same and RaiseAlerts dedupes under a lock.
 //
 // # Caveats
 //

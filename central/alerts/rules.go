@@ -9,6 +9,8 @@ type Rules struct {
 	SchoolHop   time.Duration // the least time between two schools; 0: 30m
 	GapGrace    time.Duration // how long a gap may close by itself; 0: 30s
 	JournalFull int           // percent of capacity; 0: 80
+	Offline     time.Duration // a device unseen this long is offline; 0: 30m
+	StaleList   time.Duration // a list version behind the newest this long is stale; 0: 6h
 }
 
 func (r Rules) withDefaults() Rules {
@@ -21,6 +23,8 @@ func (r Rules) withDefaults() Rules {
 	def(&r.BusHop, 10*time.Minute)
 	def(&r.SchoolHop, 30*time.Minute)
 	def(&r.GapGrace, 30*time.Second)
+	def(&r.Offline, 30*time.Minute)
+	def(&r.StaleList, 6*time.Hour)
 	if r.JournalFull == 0 {
 		r.JournalFull = 80
 	}

@@ -17,19 +17,26 @@ import (
 // revocations in the database.
 const pollEvery = 3 * time.Second
 
+// sweepEvery is how often serve looks for devices offline too long and
+// stale lists.
+const sweepEvery = time.Minute
+
 // steering is serve's part in device control and alerts: it refuses
 // revoked devices at the embedded broker and drops them when revoked,
-// delivers configs and commands, records what statuses say of them, and
-// checks batches and statuses for alerts.
+// delivers configs and commands, records what statuses say of them,
+// checks batches and statuses for alerts, and sweeps the registry for
+// devices offline too long and stale lists.
 type steering struct {
 	st    *store.Store
 	log   *slog.Logger
 	check *alerts.Checker
+	sweep *alerts.Sweeper
 	kick  func(device string) // the embedded broker's Disconnect; nil on an external broker
 }
 
 func newSteering(st *store.Store, log *slog.Logger) *steering {
-	return &steering{st: st, log: log, check: alerts.NewChecker(st, alerts.Options{Log: log})}
+	return &steering{st: st, log: log, check: alerts.NewChecker(st, alerts.Options{Log: log}),
+		sweep: alerts.NewSweeper(st, alerts.Options{Log: log, Every: sweepEvery})}
 }
 
 // revoked is broker.Options.Revoked: a revoked device is refused; so is
@@ -60,12 +67,13 @@ func (s *steering) status(ctx context.Context, st tapsync.Status, received time.
 	s.check.Status(st, received)
 }
 
-// start runs the downlink and the checker on conn until stop.
+// start runs the downlink, the checker and the sweep on conn until stop.
 func (s *steering) start(ctx context.Context, conn tapsync.Conn) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	dl := &control.Downlink{Conn: conn, Store: s.st, Log: s.log, Every: pollEvery, Kick: s.kick}
 	var wg sync.WaitGroup
 	wg.Go(func() { dl.Run(ctx) })
 	wg.Go(func() { s.check.Run(ctx) })
+	wg.Go(func() { s.sweep.Run(ctx) })
 	return func() { cancel(); wg.Wait() }
 }
