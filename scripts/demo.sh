@@ -7,6 +7,9 @@
 # Meanwhile ops report a card lost and raise the bus fare: the new list
 # version and the new config reach the devices over MQTT within seconds.
 #
+# Central also serves the ops UI beside its API: a demo admin is made with a
+# random password, printed once and kept in var/demo/admin.password.
+#
 # On a terminal central keeps running at the end (Ctrl-C stops it); otherwise,
 # or with KARTA_DEMO_KEEP=0, the script stops it and exits non-zero unless
 # every tap reached central and every device took the update.
@@ -34,22 +37,27 @@ echo "== Central: keys, the registry (tokens only), devices, signed lists"
 "$BIN/karta-central" device add --db "$DB" --id turnstile-demo --role turnstile --school school-39 >/dev/null
 "$BIN/karta-central" device add --db "$DB" --id canteen-demo --role canteen --school school-39 >/dev/null
 "$BIN/karta-central" lists build --db "$DB" --signing-key "$KEYS/list-signing-demo.key" | sed 's/^/   /'
+# The ops UI's demo admin: a random password, shown once, kept owner-only.
+(umask 077 && head -c 18 /dev/urandom | base64 | tr -d '/+=\n' >"$DEMO/admin.password" && echo >>"$DEMO/admin.password")
+"$BIN/karta-central" user add --db "$DB" --name admin --role admin --password-file "$DEMO/admin.password" | sed 's/^/   /'
 
 echo
-echo "== karta-central serve (embedded MQTT broker, SQLite, API)"
+echo "== karta-central serve (embedded MQTT broker, SQLite, API and ops UI)"
 "$BIN/karta-central" serve --db "$DB" --listen 127.0.0.1:0 --secret-file "$DEMO/central.secret" \
-	--api 127.0.0.1:0 >"$DEMO/central.out" 2>"$DEMO/central.log" &
+	--api 127.0.0.1:0 --token-key "$KEYS/token.key" >"$DEMO/central.out" 2>"$DEMO/central.log" &
 central=$!
 stop_central() { kill "$central" 2>/dev/null && wait "$central" 2>/dev/null || true; }
 trap stop_central EXIT
 for _ in $(seq 100); do
 	broker=$(sed -n 's|.*mqtt://\([^ ]*\).*|\1|p' "$DEMO/central.out")
 	api=$(sed -n 's|.*API at \(http://[^ ]*\).*|\1|p' "$DEMO/central.out")
-	[ -n "$broker" ] && [ -n "$api" ] && break
+	ui=$(sed -n 's|.*ops UI at \(http://[^ ]*\).*|\1|p' "$DEMO/central.out")
+	[ -n "$broker" ] && [ -n "$api" ] && [ -n "$ui" ] && break
 	sleep 0.1
 done
-[ -n "$broker" ] && [ -n "$api" ] || { echo "karta-central did not start:"; cat "$DEMO/central.log"; exit 1; }
+[ -n "$broker" ] && [ -n "$api" ] && [ -n "$ui" ] || { echo "karta-central did not start:"; cat "$DEMO/central.log"; exit 1; }
 echo "   devices connect to mqtt://$broker; the API is at $api (database $DB)"
+echo "   ops UI: $ui — log in as admin, password $(cat "$DEMO/admin.password") (kept in $DEMO/admin.password)"
 
 # device NAME ROLE LIST READERS-TOML RULES-TOML: provisioned as a technician
 # would — its MQTT password, the list snapshot preloaded into its inbox.
@@ -131,6 +139,18 @@ echo
 echo "== The bus's last taps at central (${api}taps?device=bus-demo&limit=3)"
 curl -fsS "${api}taps?device=bus-demo&limit=3" 2>/dev/null | sed 's/},{/},\n{/g; s/^/   /' || echo "   (curl is not installed)"
 echo
+echo "== The ops UI ($ui): admin logs in and reads the overview"
+if command -v curl >/dev/null; then
+	jar=$DEMO/ui.cookies
+	csrf=$(curl -fsS -c "$jar" "${ui}login" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)
+	curl -fsS -b "$jar" -c "$jar" -o /dev/null -H "Origin: ${ui%/}" --data-urlencode "csrf=$csrf" --data-urlencode user=admin \
+		--data-urlencode "password=$(cat "$DEMO/admin.password")" "${ui}login"
+	curl -fsS -b "$jar" "$ui" | sed -n 's|.*id="devices-\(online\)" class="value[^"]*">\([0-9]*\)<.*|   devices \1: \2|p; s|.*id="devices-\(offline\)" class="value[^"]*">\([0-9]*\)<.*|   devices \1: \2|p; s|.*<svg id="taps-per-hour".*|   chart: taps per hour, last 24 h|p'
+	rm -f "$jar"
+else
+	echo "   (curl is not installed)"
+fi
+echo
 echo "Logs: $DEMO/*/agent.log, $DEMO/central.log."
 
 # What the demo must show: every tap journaled reached central once, every
@@ -146,7 +166,8 @@ echo "Check: $journaled taps journaled, $stored stored at central, $unsynced uns
 
 if [ "$keep" = 1 ] && [ $status -eq 0 ]; then
 	echo
-	echo "karta-central keeps running: API $api (devices, taps, alerts), metrics ${api%api/v1/}metrics. Ctrl-C stops it."
+	echo "karta-central keeps running: ops UI $ui (user admin, password in $DEMO/admin.password),"
+	echo "API $api (devices, taps, alerts), metrics ${api%api/v1/}metrics. Ctrl-C stops it."
 	wait "$central" || true
 fi
 exit $status
