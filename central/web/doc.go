@@ -54,4 +54,7 @@
 //     script or style), nosniff and no-referrer; pages are not cached.
 //   - Sessions and failed-login counts live in the database, so any
 //     instance of central serves any browser.
+//   - Behind a reverse proxy, keep the Host header (nginx:
+//     proxy_set_header Host $host): a POST whose Origin is not the Host
+//     it reaches is refused as cross-site.
 package web

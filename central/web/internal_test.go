@@ -130,7 +130,7 @@ func FuzzNormalizePAN(f *testing.F) {
 
 func TestShow(t *testing.T) {
 	for d, want := range map[time.Duration]string{0: "0s", 1500 * time.Millisecond: "1.5s", -90 * time.Second: "-1m 30s",
-		3*time.Hour + 5*time.Minute: "3h 5m", 50 * time.Hour: "2d 2h", 250 * time.Millisecond: "250ms"} {
+		3*time.Hour + 5*time.Minute: "3h 5m", 50 * time.Hour: "2d 2h", 250 * time.Millisecond: "250ms", -300 * time.Microsecond: "0s", -2 * time.Millisecond: "-2ms"} {
 		if got := showDuration(d); got != want {
 			t.Errorf("showDuration(%v) = %q, want %q", d, got, want)
 		}

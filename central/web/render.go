@@ -151,21 +151,21 @@ func age(now, at time.Time) string {
 // showDuration shows a duration in its two largest units: "3d 4h",
 // "2h 5m", "40s", "-1.5s".
 func showDuration(d time.Duration) string {
-	sign := ""
-	if d < 0 {
-		sign, d = "-", -d
-	}
 	switch {
+	case d < 0 && showDuration(-d) != "0s":
+		return "-" + showDuration(-d)
+	case d < 0:
+		return "0s"
 	case d >= 24*time.Hour:
-		return fmt.Sprintf("%s%dd %dh", sign, d/(24*time.Hour), d%(24*time.Hour)/time.Hour)
+		return fmt.Sprintf("%dd %dh", d/(24*time.Hour), d%(24*time.Hour)/time.Hour)
 	case d >= time.Hour:
-		return fmt.Sprintf("%s%dh %dm", sign, d/time.Hour, d%time.Hour/time.Minute)
+		return fmt.Sprintf("%dh %dm", d/time.Hour, d%time.Hour/time.Minute)
 	case d >= time.Minute:
-		return fmt.Sprintf("%s%dm %ds", sign, d/time.Minute, d%time.Minute/time.Second)
+		return fmt.Sprintf("%dm %ds", d/time.Minute, d%time.Minute/time.Second)
 	case d >= time.Second:
-		return sign + d.Round(100*time.Millisecond).String()
+		return d.Round(100 * time.Millisecond).String()
 	}
-	return sign + d.Round(time.Millisecond).String()
+	return d.Round(time.Millisecond).String()
 }
 
 // rubles shows kopecks as rubles: 4500 → "45.00".
