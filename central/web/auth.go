@@ -141,10 +141,15 @@ func (s *server) loginPage(w http.ResponseWriter, r *http.Request) {
 
 type loginData struct{ CSRF, Next, Name string }
 
-// showLogin shows the login form with a fresh pre-session token; errKey
-// is a catalog key or "".
+// showLogin shows the login form with the pre-session token: the
+// browser's own if it has one (a second login page — another tab, a
+// favicon sent to the login — must not void the first), else a fresh
+// one. errKey is a catalog key or "".
 func (s *server) showLogin(w http.ResponseWriter, r *http.Request, c *call, code int, name, errKey string, v ...any) {
 	tok := randomText(24)
+	if ck, err := r.Cookie(loginCookie); err == nil && len(ck.Value) == len(tok) {
+		tok = ck.Value
+	}
 	s.setCookie(w, r, &http.Cookie{Name: loginCookie, Value: tok, Path: "/login", MaxAge: int(loginCookieAge / time.Second)})
 	vw := view{Title: "login.title", D: loginData{CSRF: tok, Next: localPath(r.FormValue("next")), Name: name}}
 	if errKey != "" {

@@ -142,6 +142,11 @@ func TestLogin(t *testing.T) {
 		t.Errorf("unknown user: %d", res.code)
 	}
 	page := b.get("/login?next=" + url.QueryEscape("/taps?device=bus-1"))
+	// Another login page meanwhile (a second tab, a favicon) keeps the first one's token good.
+	b.get("/login")
+	if res := b.get("/favicon.ico"); res.code != http.StatusNotFound || len(res.header.Values("Set-Cookie")) != 0 {
+		t.Errorf("/favicon.ico: %d, cookies %q", res.code, res.header.Values("Set-Cookie"))
+	}
 	res = b.post("/login", url.Values{"csrf": {csrfOf(t, page.body)}, "user": {"viewer"}, "password": {testPassword},
 		"next": {"/taps?device=bus-1"}})
 	if res.code != http.StatusSeeOther || res.location != "/taps?device=bus-1" {

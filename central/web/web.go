@@ -120,6 +120,7 @@ type server struct {
 func (s *server) routes() *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /static/style.css", styleCSS)
+	mux.HandleFunc("GET /favicon.ico", http.NotFound) // not a page: no login for it
 	mux.HandleFunc("GET /login", s.loginPage)
 	mux.HandleFunc("POST /login", s.login)
 	mux.HandleFunc("GET /lang", s.setLang)
