@@ -18,6 +18,9 @@ import (
 	"testing"
 	"time"
 
+	"karta/central/broker"
+	"karta/central/pki"
+	"karta/internal/mosquittotest"
 	"karta/internal/systemtest"
 	"karta/offline"
 	"karta/sim"
@@ -39,7 +42,14 @@ var (
 
 func startRealCentral(t *testing.T, bins systemtest.Binaries) *realCentral {
 	t.Helper()
-	dir := t.TempDir()
+	return startCentralIn(t, bins, t.TempDir(), "")
+}
+
+// startCentralIn starts central in dir, on the external broker at
+// brokerURL (with central's certificate karta-central.pem in dir) or, if
+// "", on its embedded broker.
+func startCentralIn(t *testing.T, bins systemtest.Binaries, dir, brokerURL string) *realCentral {
+	t.Helper()
 	d := &depot{dir: dir, tokenKey: filepath.Join(dir, "token.key"), listKey: filepath.Join(dir, "list-public-k1.pub"), template: filepath.Join(dir, "bus.toml")}
 	db := filepath.Join(dir, "central.db")
 	cmd := func(name string, args ...string) {
@@ -55,8 +65,13 @@ func startRealCentral(t *testing.T, bins systemtest.Binaries) *realCentral {
 	cmd("karta-central", "lists", "build", "--db", db, "--signing-key", filepath.Join(dir, "list-signing-k1.key"))
 
 	c := &realCentral{depot: d}
-	serve := exec.Command(bins.Path("karta-central"), "serve", "--db", db, "--listen", "127.0.0.1:0",
-		"--secret-file", filepath.Join(dir, "central.secret"), "--api", "127.0.0.1:0")
+	args := []string{"serve", "--db", db, "--api", "127.0.0.1:0", "--listen", "127.0.0.1:0", "--secret-file", filepath.Join(dir, "central.secret")}
+	if brokerURL != "" {
+		c.broker = strings.TrimPrefix(brokerURL, "ssl://")
+		args = append(args[:5], "--mqtt-url", brokerURL, "--mqtt-ca", filepath.Join(dir, "ca.pem"),
+			"--mqtt-cert", filepath.Join(dir, "karta-central.pem"), "--mqtt-key", filepath.Join(dir, "karta-central.key"))
+	}
+	serve := exec.Command(bins.Path("karta-central"), args...)
 	serve.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	stdout, err := serve.StdoutPipe()
 	must(t, err)
@@ -381,4 +396,54 @@ role = "turnstile"
 		}
 	}
 	c.exactlyOnce(t, "gate-0001", 1)
+}
+
+// TestProvisionExternalBroker: on Mosquitto as mosquitto-conf describes it
+// (client certificates only, the ACL by common name) the device gets a
+// key pair and a certificate from the fleet CA, and its test tap and taps
+// reach central through the broker.
+func TestProvisionExternalBroker(t *testing.T) {
+	bins := systemtest.Build(t)
+	dir := t.TempDir()
+	ca, err := pki.NewCA("karta fleet CA", 1)
+	must(t, err)
+	must(t, ca.Save(dir, "ca"))
+	for name, issue := range map[string]func() (*pki.Cert, error){
+		"server":        func() (*pki.Cert, error) { return ca.Server([]string{"127.0.0.1"}, 1) },
+		"karta-central": func() (*pki.Cert, error) { return ca.Client("karta-central", 1) },
+	} {
+		c, err := issue()
+		must(t, err)
+		must(t, c.Save(dir, name))
+	}
+	acl := filepath.Join(dir, "karta.acl")
+	must(t, os.WriteFile(acl, []byte(broker.MosquittoACL("")), 0o644))
+	b := mosquittotest.StartConfig(t, func(port int) string {
+		return broker.MosquittoConf(broker.MosquittoOptions{Port: port, ACLFile: acl,
+			CAFile: filepath.Join(dir, "ca.pem"), CertFile: filepath.Join(dir, "server.pem"), KeyFile: filepath.Join(dir, "server.key")})
+	})
+	c := startCentralIn(t, bins, dir, "ssl://"+b.Addr())
+
+	devDir := filepath.Join(t.TempDir(), "bus-0005")
+	code, out := c.provision(t, bins, devDir, "bus-0005", 2, "--broker", "ssl://"+b.Addr(), "--ca-dir", dir)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	for _, want := range []string{"✓ identity  new key pair, certificate CN=bus-0005 from the fleet CA", "✓ test tap  seq 1 "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(devDir, "mqtt.password")); !os.IsNotExist(err) {
+		t.Errorf("a password file on an external broker: %v", err)
+	}
+	runAgent(t, bins, filepath.Join(devDir, "agent.toml"))
+	c.waitTaps(t, "bus-0005", 3)
+	c.exactlyOnce(t, "bus-0005", 3)
+
+	var dout bytes.Buffer
+	if code := run(context.Background(), []string{"decommission", "--central", c.api, "--id", "bus-0005", "--yes"}, &dout, &dout); code != 0 ||
+		!strings.Contains(dout.String(), "external broker still admits its certificate") {
+		t.Errorf("decommission: exit %d\n%s", code, &dout)
+	}
 }
