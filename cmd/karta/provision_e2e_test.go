@@ -27,6 +27,16 @@ import (
 	tapsync "karta/sync"
 )
 
+// e2e marks a test of real processes — karta-central serve, karta-agent —
+// not run in -short.
+func e2e(t *testing.T) systemtest.Binaries {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("end-to-end test with real processes; not in -short")
+	}
+	return systemtest.Build(t)
+}
+
 // realCentral is karta-central serve with its embedded broker, SQLite and
 // API, over a registry of karta-sim's virtual cards and its signed lists —
 // set up with the commands ops use.
@@ -234,7 +244,7 @@ func journalStats(t *testing.T, path string) offline.JournalStats {
 // and syncs; the same id cannot be provisioned again while in service;
 // decommissioned, it is shown revoked and the broker refuses it.
 func TestProvisionNewDevice(t *testing.T) {
-	bins := systemtest.Build(t)
+	bins := e2e(t)
 	c := startRealCentral(t, bins)
 	dir := filepath.Join(t.TempDir(), "bus-0001")
 
@@ -297,7 +307,7 @@ func TestProvisionNewDevice(t *testing.T) {
 // keeps its id and every unsynced tap, continues its seq and boot, and
 // central ends with every tap exactly once.
 func TestProvisionReplacement(t *testing.T) {
-	bins := systemtest.Build(t)
+	bins := e2e(t)
 	c := startRealCentral(t, bins)
 	old := filepath.Join(t.TempDir(), "old")
 	if code, out := c.provision(t, bins, old, "bus-0002", 4); code != 0 {
@@ -343,7 +353,7 @@ func TestProvisionReplacement(t *testing.T) {
 // the directory (it holds the tap's journal); the same command, once the
 // broker is right, finishes it, and the first tap reaches central too.
 func TestProvisionResume(t *testing.T) {
-	bins := systemtest.Build(t)
+	bins := e2e(t)
 	c := startRealCentral(t, bins)
 	dir := filepath.Join(t.TempDir(), "bus-0003")
 	code, out := c.provision(t, bins, dir, "bus-0003", 1, "--broker", "tcp://127.0.0.1:1", "--timeout", "3s")
@@ -368,7 +378,7 @@ func TestProvisionResume(t *testing.T) {
 // TestProvisionTurnstile: a school device gets its school's list and
 // proves itself with an entry.
 func TestProvisionTurnstile(t *testing.T) {
-	bins := systemtest.Build(t)
+	bins := e2e(t)
 	c := startRealCentral(t, bins)
 	tmpl := filepath.Join(t.TempDir(), "turnstile.toml")
 	must(t, os.WriteFile(tmpl, []byte(`clock = "trusted"
@@ -403,7 +413,7 @@ role = "turnstile"
 // key pair and a certificate from the fleet CA, and its test tap and taps
 // reach central through the broker.
 func TestProvisionExternalBroker(t *testing.T) {
-	bins := systemtest.Build(t)
+	bins := e2e(t)
 	dir := t.TempDir()
 	ca, err := pki.NewCA("karta fleet CA", 1)
 	must(t, err)
