@@ -95,7 +95,7 @@ func (s *server) showDevice(w http.ResponseWriter, r *http.Request, c *call, cod
 		s.fail(w, c, http.StatusInternalServerError, "error.internal")
 		return
 	}
-	v.Title, v.Nav, v.D = "title.device", "devices", d
+	v.Title, v.Subject, v.Nav, v.D = "title.device", dev.ID, "devices", d
 	s.render(w, c, code, "device", v)
 }
 

@@ -68,6 +68,7 @@ var deviceRoles = []string{"bus", "turnstile", "canteen"}
 // view is what the layout shows around a page's own data D.
 type view struct {
 	Lang, Title, Nav string
+	Subject          string // shown after the title: the device's id
 	User, Role, CSRF string
 	Back             string // this page, for the language switch
 	Flash, Error     string // already translated
