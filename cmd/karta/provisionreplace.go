@@ -7,9 +7,12 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/BurntSushi/toml"
+
 	"karta/agent"
 	"karta/internal/atomicfile"
 	"karta/offline"
+	tapsync "karta/sync"
 )
 
 // oldDevice is a broken device's storage, read for its replacement: its
@@ -33,7 +36,7 @@ func readOldDevice(dir string) (*oldDevice, error) {
 	o := &oldDevice{dir: dir}
 	candidates := []string{filepath.Join(dir, "data", "journal.db"), filepath.Join(dir, "journal.db")}
 	if cfg, err := agent.LoadConfig(filepath.Join(dir, "agent.toml")); err != nil {
-		o.idErr = err
+		o.id, o.idErr = idOnly(filepath.Join(dir, "agent.toml"), err)
 	} else {
 		o.id = cfg.DeviceID
 		candidates = append([]string{cfg.JournalPath()}, candidates...)
@@ -58,6 +61,19 @@ func readOldDevice(dir string) (*oldDevice, error) {
 			"recover the storage first, or provision a new device under a new id and decommission the old one", o.journal, err)
 	}
 	return o, nil
+}
+
+// idOnly reads just device_id from a config the agent refuses (an older
+// agent's keys, a rule this one does not take): its id is all a
+// replacement needs of it.
+func idOnly(path string, loadErr error) (string, error) {
+	var c struct {
+		DeviceID string `toml:"device_id"`
+	}
+	if _, err := toml.DecodeFile(path, &c); err != nil || !tapsync.ValidDeviceID(c.DeviceID) {
+		return "", loadErr
+	}
+	return c.DeviceID, nil
 }
 
 // resolveID is the replacement's id: the old one unless --id says

@@ -60,6 +60,7 @@ func TestOldDevice(t *testing.T) {
 		{"a new id with unsynced taps", oldConfig, 5, 2, "bus-0010", "", "bus-0009 has 3 unsynced taps: its replacement keeps its id", false, ""},
 		{"a new id, all synced", oldConfig, 5, 5, "bus-0010", "bus-0010", "", false, "0 unsynced taps"},
 		{"config garbled, id from the label", "device_id = ", 4, 0, "bus-0009", "bus-0009", "", true, "4 unsynced taps, next seq 5"},
+		{"config the agent refuses, its id read", "device_id = \"bus-0009\"\nold_key = 1\n", 2, 0, "", "bus-0009", "", true, "2 unsynced taps"},
 		{"config garbled, no id", "device_id = ", 4, 0, "", "", "the old device's config does not read", false, ""},
 	}
 	for _, tt := range tests {
