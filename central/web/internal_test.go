@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"maps"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -148,4 +149,70 @@ func TestShow(t *testing.T) {
 	if got := defuse([]string{"=1+1", "+7", "-3", "-x", "@a", "\tx", "ok", ""}); strings.Join(got, "|") != "'=1+1|+7|-3|'-x|'@a|'\tx|ok|" {
 		t.Errorf("defuse: %q", got)
 	}
+}
+
+// FuzzTapFilter: any query string gives a filter or a message, never a
+// panic; a filter's links parse back to the same filter.
+func FuzzTapFilter(f *testing.F) {
+	for _, q := range []string{"", "from=2026-11-21T10:30&to=2026-11-21T11:00:05&role=bus&decision=denied&page=3",
+		"device=bus-1&route=112&school=s&reason=ok&token=k1.x", "page=0", "from=x", "role=tram", "page=99999999999999999999"} {
+		f.Add(q)
+	}
+	s := &server{Options: Options{Location: Region()}}
+	f.Fuzz(func(t *testing.T, q string) {
+		v, err := url.ParseQuery(q)
+		if err != nil {
+			return
+		}
+		tf, bad := s.parseTapFilter(v, "en")
+		if bad != "" {
+			return
+		}
+		if tf.Page < 1 || !tf.from.IsZero() && tf.FromText == "" {
+			t.Fatalf("%q: %+v", q, tf)
+		}
+		back, bad := s.parseTapFilter(tf.values(tf.Page), "en")
+		if bad != "" || back.query() != tf.query() && !sameQuery(back.query(), tf.query()) || back.Page != tf.Page {
+			t.Errorf("%q: links make %+v, %q; want %+v", q, back, bad, tf)
+		}
+	})
+}
+
+func sameQuery(a, b store.TapQuery) bool {
+	if (a.Allowed == nil) != (b.Allowed == nil) || a.Allowed != nil && *a.Allowed != *b.Allowed {
+		return false
+	}
+	a.Allowed, b.Allowed = nil, nil
+	return a.From.Equal(b.From) && a.To.Equal(b.To) && a.Device == b.Device && a.Route == b.Route &&
+		a.School == b.School && a.Role == b.Role && a.Reason == b.Reason && a.Token == b.Token
+}
+
+// FuzzPeriod: any report period is refused with a message or is a range
+// of whole days (or months), from before to, no longer than allowed.
+func FuzzPeriod(f *testing.F) {
+	f.Add("2026-11", "2026-12", true)
+	f.Add("2026-11-01", "2026-11-30", false)
+	f.Add("", "", false)
+	f.Add("2026-13", "x", true)
+	now := time.Date(2026, 11, 21, 8, 30, 0, 0, time.UTC)
+	s := &server{Options: Options{Location: Region(), Clock: func() time.Time { return now }}}
+	f.Fuzz(func(t *testing.T, from, to string, months bool) {
+		layout, next, longest := "2006-01-02", nextDay, maxDays
+		if months {
+			layout, next, longest = "2006-01", nextMonth, maxMonths
+		}
+		p, bad := s.parsePeriod(url.Values{"from": {from}, "to": {to}}, layout, next, longest)
+		if bad != "" {
+			if _, err := translate("en", bad); err != nil {
+				t.Errorf("message %q is not in the catalog", bad)
+			}
+			return
+		}
+		if !p.from.Before(p.to) || p.from.In(s.Location).Hour() != 0 || p.to.In(s.Location).Hour() != 0 {
+			t.Errorf("%q..%q: %v..%v", from, to, p.from, p.to)
+		}
+		if p.to.Sub(p.from) > time.Duration(longest)*32*24*time.Hour {
+			t.Errorf("%q..%q: too long: %v", from, to, p.to.Sub(p.from))
+		}
+	})
 }
