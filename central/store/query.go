@@ -39,6 +39,14 @@ const newestFirst = " ORDER BY at_us DESC, device DESC, seq DESC"
 
 // Taps returns a page of the taps q selects, newest first.
 func (s *Store) Taps(ctx context.Context, q TapQuery) ([]StoredTap, error) {
+	if q.Route != "" || q.School != "" {
+		return s.tapsOfPlace(ctx, q)
+	}
+	return s.tapsPage(ctx, q)
+}
+
+// tapsPage reads a page of taps in one statement.
+func (s *Store) tapsPage(ctx context.Context, q TapQuery) ([]StoredTap, error) {
 	a := &args{d: s.d}
 	sq := `SELECT ` + storedTapColumns + ` FROM taps` + q.where(a) + newestFirst +
 		` LIMIT ` + a.add(clampLimit(q.Limit)) + ` OFFSET ` + a.add(max(q.Offset, 0))

@@ -85,3 +85,55 @@ func before(a, b *store.StoredTap) bool {
 	}
 	return a.Seq < b.Seq
 }
+
+// TestTapsOfPlacePages pages through a route's taps (three devices whose
+// times tie, a fourth on another route) and checks every page against the
+// same taps selected by hand from all of them.
+func TestTapsOfPlacePages(t *testing.T) {
+	ctx := context.Background()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		var bs []store.DeviceBatch
+		for d := 1; d <= 4; d++ {
+			dev := fmt.Sprintf("bus-%d", d)
+			route := "5"
+			if d == 4 {
+				route = "6"
+			}
+			if err := s.PutDevice(ctx, store.Device{ID: dev, Role: "bus", Route: route}); err != nil {
+				t.Fatal(err)
+			}
+			bs = append(bs, storetest.Batch(dev, 1, 40, recv))
+		}
+		if _, err := s.SaveTaps(ctx, bs); err != nil {
+			t.Fatal(err)
+		}
+		all, err := s.Taps(ctx, store.TapQuery{Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		for _, tap := range all {
+			if tap.Device != "bus-4" {
+				want = append(want, fmt.Sprintf("%s/%d", tap.Device, tap.Seq))
+			}
+		}
+		for offset := 0; offset <= 125; offset += 7 {
+			got, err := s.Taps(ctx, store.TapQuery{Route: "5", Limit: 10, Offset: offset})
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := want[min(offset, len(want)):min(offset+10, len(want))]
+			if ids := tapIDs(got); fmt.Sprint(ids) != fmt.Sprint(w) {
+				t.Errorf("offset %d: %v, want %v", offset, ids, w)
+			}
+		}
+		got, err := s.Taps(ctx, store.TapQuery{Route: "5", Device: "bus-4"})
+		if err != nil || len(got) != 0 {
+			t.Errorf("route 5 and bus-4: %d taps, %v; want none", len(got), err)
+		}
+		got, err = s.Taps(ctx, store.TapQuery{Route: "5", Device: "bus-2", Limit: 5})
+		if err != nil || len(got) != 5 || got[0].Device != "bus-2" || got[0].Seq != 40 {
+			t.Errorf("route 5 and bus-2: %v, %v", tapIDs(got), err)
+		}
+	})
+}
