@@ -35,8 +35,15 @@ type Browser struct {
 	output *lockedBuffer   // Chromium's stdout and stderr
 
 	mu       sync.Mutex
-	requests []string // every URL the tab requested
+	requests []string   // every URL the tab requested
+	docs     []Document // every page the tab received
 	pages    []Page   // the pages the actions of this package ended on
+}
+
+// Document is a page the tab received: its URL and HTTP status.
+type Document struct {
+	URL    string
+	Status int
 }
 
 // Page is a page the Browser showed: its URL and HTML.
@@ -127,14 +134,27 @@ func execPath(t testing.TB) string {
 	return ""
 }
 
-// record keeps the URL of every request of the tab. It runs in the tab's
-// event loop: it only appends.
+// record keeps the URL of every request of the tab and the status of
+// every page. It runs in the tab's event loop: it only appends.
 func (b *Browser) record(ev any) {
-	if ev, ok := ev.(*network.EventRequestWillBeSent); ok {
-		b.mu.Lock()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	switch ev := ev.(type) {
+	case *network.EventRequestWillBeSent:
 		b.requests = append(b.requests, ev.Request.URL+ev.Request.URLFragment)
-		b.mu.Unlock()
+	case *network.EventResponseReceived:
+		if ev.Type == network.ResourceTypeDocument {
+			b.docs = append(b.docs, Document{URL: ev.Response.URL, Status: int(ev.Response.Status)})
+		}
 	}
+}
+
+// Documents returns every page the tab received so far, with its status,
+// whoever navigated: the test, a link, a form a page submitted itself.
+func (b *Browser) Documents() []Document {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]Document(nil), b.docs...)
 }
 
 // Requests returns the URL of every request the tab made so far: pages,

@@ -50,6 +50,9 @@ func site(t *testing.T) *httptest.Server {
 		}
 		fmt.Fprintf(w, "%s posted %s", c.Value, r.FormValue("x"))
 	})
+	mux.HandleFunc("GET /self", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<html><body><form method="POST" action="/submit"><input name="who" value="eve"></form><script>document.forms[0].submit()</script></body></html>`)
+	})
 	mux.HandleFunc("GET /old", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/hello?role=moved", http.StatusFound)
 	})
@@ -119,6 +122,19 @@ func TestBrowser(t *testing.T) {
 	}
 	if r := b.PostForm("/submit", map[string][]string{"who": {"bob"}, "role": {"x"}}); !r.Redirected || r.URL != s.URL+"/hello?role=x" {
 		t.Errorf("PostForm redirected: %+v", r)
+	}
+
+	// A page that submits a form itself.
+	if st := b.Go("/self"); st != 200 {
+		t.Errorf("GET /self: %d", st)
+	}
+	b.WaitURL(s.URL + "/hello")
+	if got := b.Text("#hi"); got != "hello eve," {
+		t.Errorf("after the page's own submit: %q", got)
+	}
+	docs := b.Documents()
+	if n := len(docs); n < 2 || docs[n-2] != (Document{s.URL + "/self", 200}) || docs[n-1] != (Document{s.URL + "/hello?role=", 200}) {
+		t.Errorf("Documents ends %+v", docs[max(0, n-3):])
 	}
 
 	b.Go("/")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -95,6 +96,30 @@ func (b *Browser) WaitFor(sel string) {
 	}); err != nil {
 		b.t.Fatalf("browsertest: no element matches %q on %s: %v", sel, b.Location(), err)
 	}
+}
+
+// WaitURL waits until the page shown has a URL that starts with prefix
+// and has loaded, as after a page submitted a form itself.
+func (b *Browser) WaitURL(prefix string) {
+	b.t.Helper()
+	script := `document.location.href.startsWith(` + quote(prefix) + `) && document.readyState == "complete"`
+	if err := b.action(func(ctx context.Context) error {
+		for {
+			// Between two documents the script has no context to run in:
+			// an error then is no answer.
+			if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](script)); err == nil && ok {
+				return nil
+			}
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}); err != nil {
+		b.t.Fatalf("browsertest: the page never got to %s (it is at %s): %v", prefix, b.Location(), err)
+	}
+	b.keepPage()
 }
 
 // Text returns the rendered text of the first element sel matches,
