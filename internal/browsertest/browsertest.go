@@ -37,7 +37,7 @@ type Browser struct {
 	mu       sync.Mutex
 	requests []string   // every URL the tab requested
 	docs     []Document // every page the tab received
-	pages    []Page   // the pages the actions of this package ended on
+	pages    []Page     // the pages the actions of this package ended on
 }
 
 // Document is a page the tab received: its URL and HTTP status.
