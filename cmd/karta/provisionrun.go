@@ -7,12 +7,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"time"
 
 	"karta/agent"
 	"karta/central/api"
 	"karta/central/pki"
-	"karta/internal/atomicfile"
 	"karta/offline/bundle"
 	"karta/offline/token"
 )
@@ -156,146 +154,4 @@ func (p *provisioning) cleanUp() {
 		msg = fmt.Sprintf("%s could not be cleaned up: %v", p.dir.path, err)
 	}
 	fmt.Fprintln(p.out, "  "+msg)
-}
-
-func (p *provisioning) start(context.Context) (string, error) {
-	if err := os.MkdirAll(p.dir.dataDir(), 0o750); err != nil {
-		return "", err
-	}
-	r := record{ID: p.f.reg.ID, Role: p.f.reg.Role, Route: p.f.reg.Route, School: p.f.reg.School, ReplaceFrom: p.f.replaceFrom, Started: time.Now().UTC()}
-	if p.dir.resumed {
-		if old, err := readRecord(p.dir.path); err == nil {
-			r.Started = old.Started
-		}
-	}
-	return p.f.dir, p.dir.writeRecord(r)
-}
-
-func (p *provisioning) register(ctx context.Context) (string, error) {
-	reg, err := p.central.register(ctx, p.f.reg)
-	if err != nil {
-		return "", err
-	}
-	p.reg = reg
-	state := "registered"
-	switch {
-	case p.f.reg.Replace && p.old != nil:
-		state = "registered as the replacement"
-	case !reg.New:
-		state = "registered (its registry entry taken over)"
-	}
-	where := "route " + reg.Route
-	if reg.Role != agent.RoleBus {
-		where = "school " + reg.School
-	}
-	return fmt.Sprintf("%s with central: %s, %s, lists %v", state, reg.Role, where, reg.Lists), nil
-}
-
-// identity writes how the device logs in to the broker: a certificate
-// from the fleet CA, the embedded broker's password, or both.
-func (p *provisioning) identity(context.Context) (string, error) {
-	switch {
-	case p.ca == nil && p.reg.BrokerPassword == "":
-		return "", fmt.Errorf("central runs an external broker (it gave no password): give --ca-dir to issue the device a certificate")
-	case p.ca == nil:
-		return "broker password from central in mqtt.password (0600)", writeSecret(p.dir.join("mqtt.password"), p.reg.BrokerPassword)
-	}
-	cert, err := p.ca.Client(p.reg.ID, 5)
-	if err != nil {
-		return "", err
-	}
-	if err := cert.Save(p.dir.path, "device"); err != nil {
-		return "", err
-	}
-	if err := copyFile(filepath.Join(p.f.caDir, "ca.pem"), p.dir.join("ca.pem"), 0o644); err != nil {
-		return "", err
-	}
-	detail := fmt.Sprintf("new key pair, certificate CN=%s from the fleet CA, valid to %s (device.key 0600)", p.reg.ID, cert.Cert.NotAfter.Format(time.DateOnly))
-	if p.reg.BrokerPassword != "" {
-		detail += "; broker password in mqtt.password"
-		return detail, writeSecret(p.dir.join("mqtt.password"), p.reg.BrokerPassword)
-	}
-	return detail, nil
-}
-
-func writeSecret(path, s string) error {
-	return atomicfile.WriteBytes(path, 0o600, []byte(s+"\n"))
-}
-
-// configText is the device's agent.toml and, with check, proof the agent
-// reads it.
-func (p *provisioning) configText(lists []string, check bool) ([]byte, error) {
-	files := deviceFiles{listKey: filepath.Base(p.f.listKey), cert: p.ca != nil,
-		password: p.reg.BrokerPassword != "" || p.ca == nil}
-	c := deviceConfig(*p.tmpl, p.f.reg, lists, p.f.broker, files)
-	text, err := encodeConfig(c, p.f.template)
-	if err == nil && check {
-		if err = checkConfig(text); err != nil {
-			err = fmt.Errorf("--template %s does not make a valid config: %w", p.f.template, err)
-		}
-	}
-	return text, err
-}
-
-func (p *provisioning) writeConfig(context.Context) (string, error) {
-	text, err := p.configText(p.reg.Lists, true)
-	if err != nil {
-		return "", err
-	}
-	if err := copyFile(p.f.tokenKey, p.dir.join("token.key"), 0o600); err != nil {
-		return "", err
-	}
-	if err := copyFile(p.f.listKey, p.dir.join(filepath.Base(p.f.listKey)), 0o644); err != nil {
-		return "", err
-	}
-	if err := writeConfig(p.dir.join("agent.toml"), text); err != nil {
-		return "", err
-	}
-	cfg, err := agent.LoadConfig(p.dir.join("agent.toml"))
-	if err != nil {
-		return "", err
-	}
-	p.cfg = cfg
-	return fmt.Sprintf("agent.toml (broker %s, %d reader(s), hardware %s), token key and list key %v copied",
-		p.f.broker, len(cfg.Readers), cfg.Hardware.Driver, p.ring.IDs()), nil
-}
-
-func (p *provisioning) selftest(ctx context.Context) (string, error) {
-	out, err := p.agent(ctx, "selftest", "--config", p.dir.join("agent.toml"))
-	fmt.Fprint(p.out, indent(out))
-	if err != nil {
-		return "", fmt.Errorf("karta-agent selftest failed (above): %w", err)
-	}
-	return "karta-agent selftest passed", nil
-}
-
-// agent runs karta-agent and returns what it printed.
-func (p *provisioning) agent(ctx context.Context, args ...string) (string, error) {
-	cmd := exec.CommandContext(ctx, p.agentBin, args...)
-	out, err := cmd.CombinedOutput()
-	return string(out), err
-}
-
-func (p *provisioning) retireOld(ctx context.Context) (string, error) {
-	if p.old == nil || p.old.id == "" || p.old.id == p.reg.ID {
-		return "", nil
-	}
-	d, err := p.central.decommission(ctx, p.old.id)
-	if err != nil {
-		return "", fmt.Errorf("decommissioning %s: %w", p.old.id, err)
-	}
-	return fmt.Sprintf("%s decommissioned: %s", d.ID, d.Note), nil
-}
-
-func (p *provisioning) finish() error {
-	r, err := readRecord(p.dir.path)
-	if err != nil {
-		return err
-	}
-	r.Finished = time.Now().UTC()
-	if err := p.dir.writeRecord(r); err != nil {
-		return err
-	}
-	fmt.Fprintf(p.out, "✓ done      %s is ready: karta-agent run --config %s\n", p.reg.ID, p.dir.join("agent.toml"))
-	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
@@ -141,4 +142,44 @@ func indent(s string) string {
 func lastLines(s string, n int) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}
+
+func (p *provisioning) selftest(ctx context.Context) (string, error) {
+	out, err := p.agent(ctx, "selftest", "--config", p.dir.join("agent.toml"))
+	fmt.Fprint(p.out, indent(out))
+	if err != nil {
+		return "", fmt.Errorf("karta-agent selftest failed (above): %w", err)
+	}
+	return "karta-agent selftest passed", nil
+}
+
+// agent runs karta-agent and returns what it printed.
+func (p *provisioning) agent(ctx context.Context, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, p.agentBin, args...)
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+func (p *provisioning) retireOld(ctx context.Context) (string, error) {
+	if p.old == nil || p.old.id == "" || p.old.id == p.reg.ID {
+		return "", nil
+	}
+	d, err := p.central.decommission(ctx, p.old.id)
+	if err != nil {
+		return "", fmt.Errorf("decommissioning %s: %w", p.old.id, err)
+	}
+	return fmt.Sprintf("%s decommissioned: %s", d.ID, d.Note), nil
+}
+
+func (p *provisioning) finish() error {
+	r, err := readRecord(p.dir.path)
+	if err != nil {
+		return err
+	}
+	r.Finished = time.Now().UTC()
+	if err := p.dir.writeRecord(r); err != nil {
+		return err
+	}
+	fmt.Fprintf(p.out, "✓ done      %s is ready: karta-agent run --config %s\n", p.reg.ID, p.dir.join("agent.toml"))
+	return nil
 }
