@@ -131,10 +131,13 @@ func FuzzNormalizePAN(f *testing.F) {
 
 func TestShow(t *testing.T) {
 	for d, want := range map[time.Duration]string{0: "0s", 1500 * time.Millisecond: "1.5s", -90 * time.Second: "-1m 30s",
-		3*time.Hour + 5*time.Minute: "3h 5m", 50 * time.Hour: "2d 2h", 250 * time.Millisecond: "250ms", -300 * time.Microsecond: "0s", -2 * time.Millisecond: "-2ms"} {
-		if got := showDuration(d); got != want {
+		3*time.Hour + 5*time.Minute: "3h 5m", 50 * time.Hour: "2d 2h", 250 * time.Millisecond: "250ms", -300 * time.Microsecond: "0s", -2 * time.Millisecond: "-2ms", 2 * time.Second: "2s"} {
+		if got := showDuration(d, "en"); got != want {
 			t.Errorf("showDuration(%v) = %q, want %q", d, got, want)
 		}
+	}
+	if got := showDuration(50*time.Hour, "ru"); got != "2д 2ч" {
+		t.Errorf("50 h in Russian: %q", got)
 	}
 	for kop, want := range map[int64]string{0: "0.00", 4500: "45.00", 5: "0.05", -120: "-1.20"} {
 		if got := rubles(kop); got != want {

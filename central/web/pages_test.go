@@ -67,14 +67,14 @@ func TestEveryPage(t *testing.T) {
 			"/taps":                 {`<form id="tap-filters" method="get"`, `<table id="taps">`, `id="next-page"`, `id="export-csv"`, `<form id="card-lookup" method="post" action="/taps/lookup"`, `autocomplete="off" inputmode="numeric"`},
 			"/taps?page=2&role=bus": {`id="prev-page"`, `<tr class="tap`},
 			"/devices":              {`<table id="devices">`, `<tr class="device online">`, `<a class="device-link" href="/devices/bus-1">`, "karta-agent 1.4.2", "bus-fleet v1"},
-			"/devices/bus-1":        {`<form id="send-command" method="post" action="/devices/bus-1/command"`, `<select name="kind">`, `id="command-submit"`, "pn532", "3m 0s"},
+			"/devices/bus-1":        {`<form id="send-command" method="post" action="/devices/bus-1/command"`, `<select name="kind">`, `id="command-submit"`, "pn532"},
 			"/lists":                {`<table id="lists">`, "bus-fleet", "v2", `v1: 0 `, `href="/devices/bus-1"`},
 			"/reports":              {`id="report-rides"`, `id="report-meals"`},
 			"/reports/rides?from=" + month + "&to=" + month: {`<table id="rides-report">`, `<tr class="row">`, `id="export-csv" href="/reports/rides.csv?from=` + month},
 			"/reports/meals?from=2026-11-20&to=2026-11-21":  {`<table id="meals-report">`, `<tr class="row">`, `href="/reports/meals.csv?from=2026-11-20&amp;to=2026-11-21"`},
 			"/alerts":       {`<table id="alerts">`, `<form class="resolve-alert" method="post"`, "&lt;b&gt;look&lt;/b&gt;"},
 			"/alerts?all=1": {`<table id="alerts">`},
-			"/users":        {`<table id="users">`, `<form id="add-user" method="post" action="/users"`, `name="password" type="password"`},
+			"/users":        {`<table id="users">`, `<form id="add-user" method="post" action="/users"`, `name="password" type="password"`, `<form class="user-role" method="post" action="/users/viewer/role">`},
 			"/login":        {}, // logged in: back to the overview
 		} {
 			res := b.get(path)
@@ -302,8 +302,20 @@ func TestUsersPage(t *testing.T) {
 	if res := u.browser().login("anna", "long enough pw"); res.code != http.StatusUnauthorized {
 		t.Errorf("disabled anna logs in: %d", res.code)
 	}
-	if res := b.postForm("/users", "/users/admin/disable", nil); res.code != http.StatusBadRequest {
-		t.Errorf("an admin disables itself: %d", res.code)
+	for _, action := range []string{"disable", "role"} {
+		if res := b.postForm("/users", "/users/admin/"+action, url.Values{"role": {"viewer"}}); res.code != http.StatusBadRequest {
+			t.Errorf("an admin's %s of itself: %d", action, res.code)
+		}
+	}
+	if res := b.postForm("/users", "/users/viewer/role", url.Values{"role": {"technician"}}); res.code != http.StatusSeeOther ||
+		!strings.Contains(b.get(res.location).body, `class="flash"`) {
+		t.Errorf("viewer made technician: %d", res.code)
+	}
+	if usr, err := u.st.User(context.Background(), "viewer"); err != nil || usr.Role != store.RoleTechnician {
+		t.Errorf("viewer's role: %+v, %v", usr, err)
+	}
+	if res := b.postForm("/users", "/users/viewer/role", url.Values{"role": {"root"}}); res.code != http.StatusBadRequest {
+		t.Errorf("role root: %d", res.code)
 	}
 	if res := b.postForm("/users", "/users/nobody/enable", nil); res.code != http.StatusNotFound {
 		t.Errorf("enable nobody: %d", res.code)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -54,9 +55,9 @@ func funcs(lang string, loc *time.Location) template.FuncMap {
 			return v
 		},
 		"when":      func(t time.Time) string { return when(t, loc) },
-		"dur":       func(d time.Duration) string { return showDuration(d) },
+		"dur":       func(d time.Duration) string { return showDuration(d, lang) },
 		"rub":       rubles,
-		"bytes":     showBytes,
+		"bytes":     func(n int) string { return showBytes(n, lang) },
 		"roles":     func() []string { return deviceRoles },
 		"userRoles": func() []string { return store.Roles },
 		"age":       func(time.Time) string { return "" }, // replaced per request (it needs now)
@@ -88,7 +89,7 @@ func (s *server) render(w http.ResponseWriter, c *call, code int, name string, v
 	t, err := s.pages[c.lang][name].Clone()
 	var b bytes.Buffer
 	if err == nil {
-		t.Funcs(template.FuncMap{"age": func(at time.Time) string { return age(now, at) }})
+		t.Funcs(template.FuncMap{"age": func(at time.Time) string { return age(now, at, c.lang) }})
 		err = t.ExecuteTemplate(&b, "layout", v)
 	}
 	if err != nil {
@@ -142,31 +143,34 @@ func when(t time.Time, loc *time.Location) string {
 }
 
 // age shows how long ago at was, roughly.
-func age(now, at time.Time) string {
+func age(now, at time.Time, lang string) string {
 	if at.IsZero() {
 		return "—"
 	}
-	return showDuration(now.Sub(at).Truncate(time.Second))
+	return showDuration(now.Sub(at).Truncate(time.Second), lang)
 }
 
-// showDuration shows a duration in its two largest units: "3d 4h",
-// "2h 5m", "40s", "-1.5s".
-func showDuration(d time.Duration) string {
+// showDuration shows a duration in its two largest units, in lang: "3d
+// 4h", "2h 5m", "40s", "-1.5s".
+func showDuration(d time.Duration, lang string) string {
+	u := func(unit string) string { return tr(lang, "unit."+unit) }
 	switch {
-	case d < 0 && showDuration(-d) != "0s":
-		return "-" + showDuration(-d)
+	case d < 0 && showDuration(-d, lang) != "0"+u("s"):
+		return "-" + showDuration(-d, lang)
 	case d < 0:
-		return "0s"
+		return "0" + u("s")
 	case d >= 24*time.Hour:
-		return fmt.Sprintf("%dd %dh", d/(24*time.Hour), d%(24*time.Hour)/time.Hour)
+		return fmt.Sprintf("%d%s %d%s", d/(24*time.Hour), u("d"), d%(24*time.Hour)/time.Hour, u("h"))
 	case d >= time.Hour:
-		return fmt.Sprintf("%dh %dm", d/time.Hour, d%time.Hour/time.Minute)
+		return fmt.Sprintf("%d%s %d%s", d/time.Hour, u("h"), d%time.Hour/time.Minute, u("m"))
 	case d >= time.Minute:
-		return fmt.Sprintf("%dm %ds", d/time.Minute, d%time.Minute/time.Second)
+		return fmt.Sprintf("%d%s %d%s", d/time.Minute, u("m"), d%time.Minute/time.Second, u("s"))
 	case d >= time.Second:
-		return d.Round(100 * time.Millisecond).String()
+		return strconv.FormatFloat(d.Round(100*time.Millisecond).Seconds(), 'f', -1, 64) + u("s")
+	case d.Round(time.Millisecond) == 0:
+		return "0" + u("s")
 	}
-	return d.Round(time.Millisecond).String()
+	return strconv.FormatInt(d.Round(time.Millisecond).Milliseconds(), 10) + u("ms")
 }
 
 // rubles shows kopecks as rubles: 4500 → "45.00".
@@ -185,14 +189,14 @@ func rubles(kop any) string {
 	return fmt.Sprintf("%s%d.%02d", sign, n/100, n%100)
 }
 
-func showBytes(n int) string {
+func showBytes(n int, lang string) string {
 	switch {
 	case n >= 10<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+		return fmt.Sprintf("%.1f %s", float64(n)/(1<<20), tr(lang, "unit.mib"))
 	case n >= 10<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+		return fmt.Sprintf("%.1f %s", float64(n)/(1<<10), tr(lang, "unit.kib"))
 	}
-	return fmt.Sprintf("%d B", n)
+	return fmt.Sprintf("%d %s", n, tr(lang, "unit.b"))
 }
 
 // localPath is p if it is a path on this site, else "/": redirects never

@@ -38,26 +38,26 @@ func (s *server) parseTapFilter(v url.Values, lang string) (tapFilter, string) {
 	f := tapFilter{FromText: v.Get("from"), ToText: v.Get("to"), Device: v.Get("device"), Route: v.Get("route"),
 		School: v.Get("school"), Role: v.Get("role"), Reason: v.Get("reason"), Decision: v.Get("decision"),
 		Token: v.Get("token"), Page: 1}
-	bad := func(name, why string) (tapFilter, string) {
-		return f, tr(lang, "taps.bad_filter", name, tr(lang, why))
+	bad := func(label, why string) (tapFilter, string) {
+		return f, tr(lang, "taps.bad_filter", tr(lang, label), tr(lang, why))
 	}
 	var ok bool
 	if f.from, ok = s.parseLocal(f.FromText); !ok {
-		return bad("from", "taps.bad_time")
+		return bad("taps.from", "taps.bad_time")
 	}
 	if f.to, ok = s.parseLocal(f.ToText); !ok {
-		return bad("to", "taps.bad_time")
+		return bad("taps.to", "taps.bad_time")
 	}
 	if f.Role != "" && !slices.Contains(deviceRoles, f.Role) {
-		return bad("role", "taps.bad_choice")
+		return bad("col.role", "taps.bad_choice")
 	}
 	if f.Decision != "" && f.Decision != "allowed" && f.Decision != "denied" {
-		return bad("decision", "taps.bad_choice")
+		return bad("col.decision", "taps.bad_choice")
 	}
 	if p := v.Get("page"); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 1 || n > store.MaxLimit {
-			return bad("page", "taps.bad_page")
+			return bad("taps.page", "taps.bad_page")
 		}
 		f.Page = n
 	}

@@ -22,8 +22,12 @@ func (s *server) users(w http.ResponseWriter, r *http.Request, c *call) {
 	if n := q.Get("added"); store.ValidUserName(n) {
 		v.Flash = c.tf("users.added", n)
 	}
-	if n, a := q.Get("changed"), q.Get("action"); store.ValidUserName(n) && (a == "disable" || a == "enable") {
+	switch n, a, role := q.Get("changed"), q.Get("action"), q.Get("role"); {
+	case !store.ValidUserName(n):
+	case a == "disable" || a == "enable":
 		v.Flash = c.tf("users.changed", n, c.tf("users."+a+"d"))
+	case a == "role" && slices.Contains(store.Roles, role):
+		v.Flash = c.tf("users.changed", n, c.tf("users.role_now", c.tf("role."+role)))
 	}
 	s.showUsers(w, r, c, http.StatusOK, v, usersData{Role: store.RoleViewer})
 }
@@ -77,27 +81,37 @@ func (s *server) addUser(w http.ResponseWriter, r *http.Request, c *call) {
 	}
 }
 
-// changeUser is POST /users/{name}/disable or /enable (admin); an admin
-// cannot disable itself.
+// changeUser is POST /users/{name}/disable, /enable or /role (admin);
+// an admin cannot disable or demote itself, so one admin is always left.
 func (s *server) changeUser(w http.ResponseWriter, r *http.Request, c *call) {
-	name, action := r.PathValue("name"), r.PathValue("action")
-	if action != "disable" && action != "enable" {
+	name, action, role := r.PathValue("name"), r.PathValue("action"), r.PostForm.Get("role")
+	var err error
+	switch {
+	case action != "disable" && action != "enable" && action != "role":
 		s.fail(w, c, http.StatusNotFound, "error.not_found")
 		return
-	}
-	if name == c.sess.User && action == "disable" {
+	case name == c.sess.User:
 		s.showUsers(w, r, c, http.StatusBadRequest, view{Error: c.tf("users.self")}, usersData{Role: store.RoleViewer})
 		return
+	case action == "role":
+		err = s.Users.SetUserRole(r.Context(), name, role)
+	default:
+		err = s.Users.SetUserDisabled(r.Context(), name, action == "disable")
 	}
-	err := s.Users.SetUserDisabled(r.Context(), name, action == "disable")
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		s.showUsers(w, r, c, http.StatusNotFound, view{Error: c.tf("error.no_user")}, usersData{Role: store.RoleViewer})
+	case errors.Is(err, store.ErrInvalid):
+		s.showUsers(w, r, c, http.StatusBadRequest, view{Error: c.tf("users.bad_role")}, usersData{Role: store.RoleViewer})
 	case err != nil:
 		s.Log.Error("web: change user", "user", name, "err", err)
 		s.fail(w, c, http.StatusInternalServerError, "error.internal")
 	default:
-		s.Log.Info("web: user "+action+"d", "by", c.sess.User, "user", name)
-		http.Redirect(w, r, "/users?changed="+url.QueryEscape(name)+"&action="+action, http.StatusSeeOther)
+		s.Log.Info("web: user changed", "by", c.sess.User, "user", name, "action", action, "role", role)
+		q := url.Values{"changed": {name}, "action": {action}}
+		if action == "role" {
+			q.Set("role", role)
+		}
+		http.Redirect(w, r, "/users?"+q.Encode(), http.StatusSeeOther)
 	}
 }

@@ -38,6 +38,7 @@ type Users interface {
 	Users(ctx context.Context) ([]store.User, error)
 	AddUser(ctx context.Context, u store.User) error
 	SetUserDisabled(ctx context.Context, name string, disabled bool) error
+	SetUserRole(ctx context.Context, name, role string) error
 	RecordLogin(ctx context.Context, name string, ok bool, at time.Time) error
 	AddSession(ctx context.Context, se store.Session) error
 	Session(ctx context.Context, idHash string) (store.Session, error)
