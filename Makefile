@@ -13,7 +13,10 @@ FUZZ_TARGETS := \
 	./sync:FuzzDecodeTapBatch ./sync:FuzzDecodeStatus ./sync:FuzzDecodeAck \
 	./sync:FuzzDecodeConfig ./sync:FuzzDecodeCommand ./sync:FuzzDecodeListOffer \
 	./sync:FuzzParseChunkTopic ./sync:FuzzPlan ./agent:FuzzParseRules \
-	./central/registry:FuzzReader ./central/control:FuzzCheckRules
+	./central/registry:FuzzReader ./central/control:FuzzCheckRules \
+	./central/api:FuzzRegister ./central/api:FuzzRegistryUpload ./central/api:FuzzParams \
+	./central/web:FuzzNormalizePAN ./central/web:FuzzTapFilter ./central/web:FuzzPeriod \
+	./central/web/password:FuzzParse ./cmd/karta:FuzzOpenDeviceDir
 
 .PHONY: all build run run-check test deps lint cross test-arm bench fuzz clean
 
@@ -59,6 +62,10 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	@missing=$$(git grep -o '^func Fuzz[A-Za-z0-9_]*' -- '*_test.go' | \
+		sed -E 's|^(.*)/[^/]*:func (Fuzz.*)$$|./\1:\2|' | sort -u | \
+		while read -r t; do echo " $(FUZZ_TARGETS) " | grep -qF " $$t " || echo "$$t"; done); \
+	if [ -n "$$missing" ]; then echo "fuzz targets missing from FUZZ_TARGETS:" $$missing; exit 1; fi
 
 ## bench: every benchmark once, output in bench.txt (figures go to docs/BENCHMARKS.md).
 bench:
