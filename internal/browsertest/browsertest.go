@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
@@ -18,6 +21,11 @@ type Options struct {
 	Width, Height int           // the window; 0: 1280×900
 	Timeout       time.Duration // the browser's whole life; 0: 5 minutes
 	ActionTimeout time.Duration // one wait (an element, a load, a download); 0: 30 s
+	// Lang is the tab's language: its Accept-Language, navigator.language
+	// and Intl's formats; "": ru-RU, as the UI's users have it. Date
+	// inputs keep Chromium's en-US, its only locale on Debian without
+	// chromium-l10n.
+	Lang string
 }
 
 // Tablet is the size of a tablet held upright.
@@ -76,6 +84,9 @@ func New(t testing.TB, opts ...Options) *Browser {
 	if err := chromedp.Do(tab); err != nil { // starts Chromium, opens the tab
 		t.Fatalf("browsertest: starting Chromium: %v\n%s", err, tail(b.output.String(), 4000))
 	}
+	if err := speak(tab, o.Lang); err != nil {
+		t.Fatalf("browsertest: the tab's language: %v", err)
+	}
 	if err := chromedp.Listen(tab, b.record); err != nil {
 		t.Fatalf("browsertest: listening to the tab: %v", err)
 	}
@@ -92,7 +103,25 @@ func (o Options) withDefaults() Options {
 	if o.ActionTimeout == 0 {
 		o.ActionTimeout = 30 * time.Second
 	}
+	if o.Lang == "" {
+		o.Lang = "ru-RU"
+	}
 	return o
+}
+
+// speak makes the tab's language lang. Debian's chromium carries only the
+// en-US locale (chromium-l10n has the others), so this is emulated.
+func speak(tab context.Context, lang string) error {
+	v, err := chromedp.CallBrowser(tab, browser.GetVersion, cdp.Empty{})
+	if err == nil {
+		_, err = chromedp.Call(tab, emulation.SetUserAgentOverride, emulation.SetUserAgentOverrideParams{
+			UserAgent: v.UserAgent, AcceptLanguage: lang})
+	}
+	if err == nil {
+		_, err = chromedp.Call(tab, emulation.SetLocaleOverride, emulation.SetLocaleOverrideParams{
+			Locale: strings.ReplaceAll(lang, "-", "_")})
+	}
+	return err
 }
 
 // allocatorOptions are chromedp's defaults and the flags Chromium needs on

@@ -95,6 +95,9 @@ func TestBrowser(t *testing.T) {
 	if w := Eval[int](b, "window.innerWidth"); w != 1280 {
 		t.Errorf("window %d wide, want 1280", w)
 	}
+	if l := Eval[string](b, "navigator.language + ' ' + new Date(0).toLocaleDateString(undefined, {timeZone: 'UTC'})"); l != "ru-RU 01.01.1970" {
+		t.Errorf("the browser's language and date: %q, want ru-RU 01.01.1970", l)
+	}
 
 	// A form posted empty answers 401; filled, it redirects to a page
 	// that sees the cookie.
