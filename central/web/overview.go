@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"sync"
 	"time"
 
 	"karta/central/store"
@@ -60,12 +61,35 @@ func (s *server) overviewData(ctx context.Context, c *call) (overviewData, error
 	}
 	to := s.now().Truncate(time.Hour).Add(time.Hour)
 	from := to.Add(-chartHours * time.Hour)
-	hs, err := s.Store.TapsPerHour(ctx, from, to)
+	hs, err := s.chart.get(ctx, s.Store, from, to, s.now())
 	if err != nil {
 		return d, err
 	}
 	d.Chart = tapsChart(from, chartHours, hs, s.Location, s.chartLabels(c.lang))
 	return d, nil
+}
+
+// chartCache keeps the chart's counts for a minute: they are a day of
+// taps to count, and every open overview asks.
+type chartCache struct {
+	mu       sync.Mutex
+	from, at time.Time
+	counts   []store.HourCount
+}
+
+const chartFresh = time.Minute
+
+func (cc *chartCache) get(ctx context.Context, st Reports, from, to, now time.Time) ([]store.HourCount, error) {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	if cc.from.Equal(from) && now.Sub(cc.at) < chartFresh && !now.Before(cc.at) {
+		return cc.counts, nil
+	}
+	hs, err := st.TapsPerHour(ctx, from, to)
+	if err == nil {
+		cc.from, cc.at, cc.counts = from, now, hs
+	}
+	return hs, err
 }
 
 func (s *server) chartLabels(lang string) chartLabels {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -334,4 +335,43 @@ func firstCyrillic(s string) string {
 		}
 	}
 	return ""
+}
+
+// countingStore counts the chart's queries.
+type countingStore struct {
+	*store.Store
+	n atomic.Int32
+}
+
+func (c *countingStore) TapsPerHour(ctx context.Context, from, to time.Time) ([]store.HourCount, error) {
+	c.n.Add(1)
+	return c.Store.TapsPerHour(ctx, from, to)
+}
+
+// TestOverviewChartCached: overviews within a minute share one count of
+// the day's taps; a minute later, or in the next hour, it is counted
+// again.
+func TestOverviewChartCached(t *testing.T) {
+	var cs *countingStore
+	u := newUI(t, func(o *web.Options) {
+		cs = &countingStore{Store: o.Store.(*store.Store)}
+		o.Store = cs
+	})
+	u.seed()
+	b := u.loggedIn(store.RoleViewer)
+	for range 3 {
+		if res := b.get("/"); res.code != 200 || count(res.body, "<rect ") < 10 {
+			t.Fatalf("overview: %d, %d rects", res.code, count(res.body, "<rect "))
+		}
+	}
+	u.advance(59 * time.Second)
+	b.get("/")
+	if n := cs.n.Load(); n != 1 {
+		t.Errorf("%d counts for 4 overviews within a minute, want 1", n)
+	}
+	u.advance(2 * time.Second)
+	b.get("/")
+	if n := cs.n.Load(); n != 2 {
+		t.Errorf("%d counts after a minute, want 2", n)
+	}
 }

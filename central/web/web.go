@@ -115,6 +115,7 @@ func Handler(o Options) http.Handler {
 type server struct {
 	Options
 	pages pages
+	chart chartCache
 	dummy func() string // a hash to check unknown users' passwords against, so they take as long
 }
 
