@@ -46,7 +46,7 @@ func rank(role string) int { return slices.Index(store.Roles, role) }
 func (s *server) page(role string, h func(http.ResponseWriter, *http.Request, *call)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c := s.newCall(r)
-		if !s.session(w, r, c) {
+		if !s.session(r, c) {
 			s.toLogin(w, r)
 			return
 		}
@@ -76,7 +76,7 @@ func (s *server) newCall(r *http.Request) *call {
 
 // session finds the request's live session and notes its use; an
 // expired one is deleted.
-func (s *server) session(w http.ResponseWriter, r *http.Request, c *call) bool {
+func (s *server) session(r *http.Request, c *call) bool {
 	ck, err := r.Cookie(sessionCookie)
 	if err != nil {
 		return false
@@ -132,7 +132,7 @@ func (s *server) csrfOK(r *http.Request, want string) bool {
 
 func (s *server) loginPage(w http.ResponseWriter, r *http.Request) {
 	c := s.newCall(r)
-	if s.session(w, r, c) {
+	if s.session(r, c) {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}

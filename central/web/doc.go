@@ -13,7 +13,7 @@
 //	GET  /reports/rides[.csv]   privileged rides per month, route, category (carrier compensation)
 //	GET  /reports/meals[.csv]   meals per day, school, category (education ministry)
 //	GET  /alerts, POST /alerts/{id}/resolve (technician)
-//	GET  /users, POST /users, POST /users/{name}/disable|enable (admin)
+//	GET  /users, POST /users, POST /users/{name}/disable|enable|role (admin)
 //	GET  /login, POST /login, POST /logout, GET /lang?to=en&back=PATH
 //
 // # People, roles, sessions
