@@ -232,8 +232,8 @@ var catalog = map[string]map[string]string{
 		"reader.failing":      "неисправен",
 
 		"lists.none":    "Списки ещё не построены.",
-		"lists.chunks":  "%d частей",
-		"lists.delta":   "от v%d: %d изменений",
+		"lists.chunks":  "частей: %d",
+		"lists.delta":   "от v%d, изменений: %d",
 		"lists.first":   "первая версия",
 		"lists.unknown": "Устройства сообщают о версиях, которых нет в базе",
 
@@ -479,8 +479,8 @@ var catalog = map[string]map[string]string{
 		"reader.failing":      "failing",
 
 		"lists.none":    "No lists built yet.",
-		"lists.chunks":  "%d chunks",
-		"lists.delta":   "from v%d: %d changes",
+		"lists.chunks":  "chunks: %d",
+		"lists.delta":   "from v%d, changes: %d",
 		"lists.first":   "first version",
 		"lists.unknown": "Devices report versions the database does not hold",
 

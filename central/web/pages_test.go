@@ -69,7 +69,7 @@ func TestEveryPage(t *testing.T) {
 			"/taps?page=2&role=bus": {`id="prev-page"`, `<tr class="tap`},
 			"/devices":              {`<table id="devices">`, `<tr class="device online">`, `<a class="device-link" href="/devices/bus-1">`, "karta-agent 1.4.2", "bus-fleet v1"},
 			"/devices/bus-1":        {`<form id="send-command" method="post" action="/devices/bus-1/command"`, `<select name="kind">`, `id="command-submit"`, "pn532"},
-			"/lists":                {`<table id="lists">`, "bus-fleet", "v2", `v1: 0 `, `href="/devices/bus-1"`},
+			"/lists":                {`<table id="lists">`, "bus-fleet", "v2", `v1, `, `href="/devices/bus-1"`},
 			"/reports":              {`id="report-rides"`, `id="report-meals"`},
 			"/reports/rides?from=" + month + "&to=" + month: {`<table id="rides-report">`, `<tr class="row">`, `id="export-csv" href="/reports/rides.csv?from=` + month},
 			"/reports/meals?from=2026-11-20&to=2026-11-21":  {`<table id="meals-report">`, `<tr class="row">`, `href="/reports/meals.csv?from=2026-11-20&amp;to=2026-11-21"`},
