@@ -179,15 +179,21 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := s.now()
+	known := err == nil
+	if !known {
+		u = s.strangers.get(name) // counted like users, so that waiting does not tell who exists
+	}
 	if wait := loginWait(u, now); wait > 0 {
 		s.Log.Warn("web: login refused: too many failures", "user", logName(name), "remote", r.RemoteAddr, "failures", u.Failures)
 		s.showLogin(w, r, c, http.StatusTooManyRequests, name, "login.wait", int(wait.Round(time.Second)/time.Second))
 		return
 	}
-	if !s.passwordOK(u, err == nil, pw) {
+	if !s.passwordOK(u, known, pw) {
 		s.Log.Warn("web: login failed", "user", logName(name), "remote", r.RemoteAddr)
-		if err == nil {
+		if known {
 			s.Users.RecordLogin(r.Context(), name, false, now)
+		} else {
+			s.strangers.failed(name, now)
 		}
 		s.showLogin(w, r, c, http.StatusUnauthorized, name, "login.wrong")
 		return
@@ -294,4 +300,31 @@ func dummyHash(iterations int) func() string {
 		}
 		return h
 	})
+}
+
+// strangers counts failed logins of names that are no user, in memory,
+// as the users table counts users'. It forgets everything when it holds
+// maxStrangers names.
+type strangers struct {
+	mu sync.Mutex
+	m  map[string]store.User
+}
+
+const maxStrangers = 10_000
+
+func (st *strangers) get(name string) store.User {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.m[name]
+}
+
+func (st *strangers) failed(name string, at time.Time) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.m == nil || len(st.m) >= maxStrangers {
+		st.m = map[string]store.User{}
+	}
+	u := st.m[name]
+	u.Failures, u.Failed = u.Failures+1, at
+	st.m[name] = u
 }

@@ -238,6 +238,15 @@ func TestLoginThrottle(t *testing.T) {
 	if res := u.browser().login("admin", testPassword); res.code != http.StatusSeeOther {
 		t.Errorf("another user is slowed down too: %d", res.code)
 	}
+	for i := range 6 { // a name that is no user waits alike: the wait does not tell who exists
+		want := http.StatusUnauthorized
+		if i == 5 {
+			want = http.StatusTooManyRequests
+		}
+		if res := b.login("nobody", "guess-guess"); res.code != want {
+			t.Errorf("nobody's attempt %d: %d, want %d", i+1, res.code, want)
+		}
+	}
 	u.advance(31 * time.Second)
 	if res := b.login("viewer", "guess-guess"); res.code != http.StatusUnauthorized {
 		t.Errorf("after 31 s: %d, want a checked (and wrong) attempt", res.code)

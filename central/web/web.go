@@ -114,9 +114,10 @@ func Handler(o Options) http.Handler {
 
 type server struct {
 	Options
-	pages pages
-	chart chartCache
-	dummy func() string // a hash to check unknown users' passwords against, so they take as long
+	pages     pages
+	chart     chartCache
+	strangers strangers
+	dummy     func() string // a hash to check unknown users' passwords against, so they take as long
 }
 
 func (s *server) routes() *http.ServeMux {
