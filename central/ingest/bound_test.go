@@ -45,6 +45,8 @@ func (g *gateStore) SaveTaps(ctx context.Context, bs []store.DeviceBatch) ([]sto
 	return saved, nil
 }
 
+func (g *gateStore) RevokedDevices(context.Context) ([]string, error) { return nil, nil }
+
 // after is how many taps were stored after the held round.
 func (g *gateStore) after() int {
 	g.mu.Lock()

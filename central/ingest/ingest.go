@@ -14,6 +14,9 @@ import (
 // Store is what ingest needs of central's database.
 type Store interface {
 	SaveTaps(ctx context.Context, batches []store.DeviceBatch) ([]store.Saved, error)
+	// RevokedDevices lists the decommissioned devices, whose batches
+	// are refused.
+	RevokedDevices(ctx context.Context) ([]string, error)
 }
 
 // Ingester stores tap batches in rounds and acks them after commit.
@@ -44,7 +47,15 @@ type Ingester struct {
 	// (gap, skew and clone checks), after the round's acks are sent, on
 	// the round's goroutine: it must hand the work over, not do it.
 	Saved func(b tapsync.TapBatch, s store.Saved, received time.Time)
+	// RevokedEvery is how often the revoked devices are read again (0:
+	// 3 s): a device decommissioned since has its batches stored for at
+	// most that long.
+	RevokedEvery time.Duration
+	// Now is the clock of receive times and of RevokedEvery; nil:
+	// time.Now.
+	Now func() time.Time
 
+	revoked revokedSet // the round's goroutine's only
 	in      chan received
 	queued  atomic.Int64 // taps in the queue
 	dropped atomic.Int64
@@ -98,6 +109,12 @@ func (in *Ingester) defaults() {
 	if in.QueueTaps == 0 {
 		in.QueueTaps = 1_000_000
 	}
+	if in.RevokedEvery == 0 {
+		in.RevokedEvery = 3 * time.Second
+	}
+	if in.Now == nil {
+		in.Now = time.Now
+	}
 	if in.Filter == "" {
 		in.Filter = tapsync.Root + "dev/+/taps"
 	}
@@ -122,7 +139,7 @@ func (in *Ingester) onTaps(topic string, payload []byte) {
 		return
 	}
 	select {
-	case in.in <- received{batch: b, at: time.Now()}:
+	case in.in <- received{batch: b, at: in.Now()}:
 	default:
 		in.queued.Add(-n)
 		in.dropped.Add(1)

@@ -43,11 +43,14 @@ func (in *Ingester) gather(ctx context.Context) ([]received, error) {
 	return round, nil
 }
 
-// store commits a round, then acks each device what is now stored, then
-// shows Saved each batch.
+// store commits a round but its revoked devices' batches, then acks each
+// device what is now stored, then shows Saved each batch.
 func (in *Ingester) store(ctx context.Context, round []received) error {
 	if len(round) == 0 {
 		return ctx.Err()
+	}
+	if round = in.refuseRevoked(ctx, round); len(round) == 0 {
+		return nil
 	}
 	batches := make([]store.DeviceBatch, len(round))
 	for i, r := range round {
