@@ -149,10 +149,19 @@ func allocatorOptions(exe, profile string, o Options, out *lockedBuffer) []chrom
 // elsewhere.
 func execPath(t testing.TB) string {
 	t.Helper()
-	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
-		return "/usr/bin/chromium"
+	return findChromium(t, []string{"/usr/bin/chromium"}, exec.LookPath)
+}
+
+// findChromium returns the first of paths that exists, else what
+// lookPath finds for "chromium", else ends the test.
+func findChromium(t testing.TB, paths []string, lookPath func(string) (string, error)) string {
+	t.Helper()
+	for _, p := range paths {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
 	}
-	if p, err := exec.LookPath("chromium"); err == nil {
+	if p, err := lookPath("chromium"); err == nil {
 		return p
 	}
 	const why = "browsertest: Chromium is not installed (no /usr/bin/chromium, no chromium on PATH); install it with: bash scripts/install-deps.sh"

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"runtime"
@@ -215,6 +216,11 @@ func (f *fatalTB) Fatalf(format string, args ...any) {
 	runtime.Goexit()
 }
 
+func (f *fatalTB) Skip(args ...any) {
+	f.msg = "skip: " + fmt.Sprint(args...)
+	runtime.Goexit()
+}
+
 // fails runs fn on a goroutine of its own and returns the failure it
 // reported.
 func fails(t *testing.T, b *Browser, fn func()) string {
@@ -241,5 +247,35 @@ func TestMissingElementNamesSelector(t *testing.T) {
 		if !strings.Contains(msg, "#missing") && !strings.Contains(msg, "name=missing") {
 			t.Errorf("%s: failure %q does not name the selector", name, msg)
 		}
+	}
+}
+
+// TestNoChromium: without Chromium a test fails in CI and skips
+// elsewhere, saying how to install it; with it, the path is used.
+func TestNoChromium(t *testing.T) {
+	none := func(string) (string, error) { return "", exec.ErrNotFound }
+	for _, tt := range []struct {
+		ci, want string
+	}{
+		{"true", "CI must have it"},
+		{"", "skip: "},
+	} {
+		t.Setenv("CI", tt.ci)
+		f := &fatalTB{TB: t}
+		done := make(chan string)
+		go func() {
+			defer close(done)
+			done <- findChromium(f, []string{"/nonexistent/chromium"}, none)
+		}()
+		if p := <-done; p != "" || !strings.Contains(f.msg, tt.want) || !strings.Contains(f.msg, "bash scripts/install-deps.sh") {
+			t.Errorf("CI=%q: found %q, said %q", tt.ci, p, f.msg)
+		}
+	}
+	onPath := func(string) (string, error) { return "/opt/chromium/chromium", nil }
+	if p := findChromium(t, []string{"/nonexistent/chromium"}, onPath); p != "/opt/chromium/chromium" {
+		t.Errorf("chromium on PATH: %q", p)
+	}
+	if p := findChromium(t, []string{"/nonexistent/chromium", "browsertest.go"}, none); p != "browsertest.go" {
+		t.Errorf("the second of two paths: %q", p)
 	}
 }
