@@ -16,7 +16,8 @@ import (
 // holding $KARTA_BENCH_TAPS taps (storetest.FillTaps: 300 devices, 12
 // months), on each backend; without the variable it is skipped. Each
 // figure comes with its baseline where one makes sense: the same page as a
-// plain indexed SELECT, the report read from the taps instead of tap_days.
+// plain indexed SELECT, the report read from the taps instead of the report
+// tables.
 // Filling 10 million takes minutes; $KARTA_BENCH_KEEP=DIR keeps the
 // databases for the next run:
 //
@@ -105,6 +106,10 @@ func benchReports(b *testing.B, s *store.Store) {
 	}
 	run("taps-per-hour/24h", func() (int, error) {
 		hs, err := s.TapsPerHour(ctx, benchDay, benchDay.Add(24*time.Hour))
+		return len(hs), err
+	})
+	run("taps-per-hour/24h/from-taps", func() (int, error) {
+		hs, err := s.TapsPerHourScan(ctx, benchDay, benchDay.Add(24*time.Hour))
 		return len(hs), err
 	})
 	run("rides/month", func() (int, error) {

@@ -17,7 +17,7 @@ import (
 // when dup is taps/20, as after lost acks). Cards are scattered over
 // storetest.Cards, as a fleet's are; half of them are in the registry
 // (benchRegistry). Rides are free, at 50 %, at 30 % and at full fare in
-// turn, so three in four go into the reports' counts (tap_days).
+// turn, so three in four go into the reports' counts (ride_months).
 type shape struct {
 	devices, taps, dup int
 	perOp              int // rounds per benchmark op; 0: 1

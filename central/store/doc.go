@@ -50,17 +50,19 @@
 //
 // # Reports
 //
-// The carriers' and the ministry's reports count allowed privileged rides
-// (bus:free, bus:discount-N) and meals (meal:NAME) per month or day, route
-// or school, and card category. A month of a region is some 830,000 taps;
-// counting them from the taps takes seconds, so SaveTaps also adds each
-// new counted tap to tap_days (day in Kaliningrad's UTC+2, device,
-// product, category) in the transaction that stores it, and the reports
-// read that: a few rows per device and day. The category is the card's
-// when the tap was stored — the one it rode under — and RebuildTapDays
-// counts everything again with today's registry. Routes and schools are
-// the devices' now. Pages of taps and the per-hour counts read the taps
-// themselves through their indexes.
+// The carriers' report counts allowed privileged rides (bus:free,
+// bus:discount-N) per month, route and card category; the ministry's
+// counts meals per day, school, category and meal; the overview counts
+// taps per hour. A month of a region is some 830,000 taps, and counting
+// them from the taps takes seconds (10 s for a month's rides on SQLite
+// with 10 million stored), so SaveTaps also adds each new tap, in the
+// transaction that stores it, to three small tables at the grain each
+// report reads: ride_months (month in Kaliningrad's UTC+2, device,
+// category), meal_days (day there, device, meal, category) and tap_hours
+// (UTC hour, role, decision). The category is the card's when the tap was
+// stored — the one it rode under; RebuildReports counts everything again
+// with today's registry. Routes and schools are the devices' now. Pages of
+// taps read the taps themselves through their indexes.
 //
 // # Lists, configs and commands
 //
@@ -87,8 +89,10 @@
 //   - Within a round, batches are inserted by device and first seq (so that
 //     instances on PostgreSQL take keys in one order and do not deadlock);
 //     a transaction that still meets a deadlock runs again, up to 5 times.
-//   - Reports are made in UTC+2 only (ReportZone) and between midnights
-//     there: tap_days has no finer grain. Other zones get ErrInvalid.
+//   - Reports are made in UTC+2 only (ReportZone), rides by whole months
+//     and meals by whole days there: the report tables have no finer
+//     grain. Other zones and bounds get ErrInvalid. TapsPerHour counts
+//     whole hours.
 //   - Pages of taps use LIMIT and OFFSET: a deep offset walks the rows
 //     before it. The tap export walks by key instead (EachTap).
 //   - AudienceEntries holds a whole audience in memory; ScanAudience

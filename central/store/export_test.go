@@ -51,9 +51,9 @@ func (s *Store) Pragma(ctx context.Context, name string) (string, error) {
 	return v, err
 }
 
-// The reports as they were before tap_days, straight from the taps, with
-// each card's category as the registry says now: the benchmarks'
-// baseline, and what tests compare tap_days against.
+// The reports as they were before the report tables, straight from the
+// taps, with each card's category as the registry says now: the
+// benchmarks' baseline, and what tests compare the report tables against.
 
 // RidesReportScan is RidesReport read from the taps.
 func (s *Store) RidesReportScan(ctx context.Context, from, to time.Time, loc *time.Location) ([]RideRow, error) {
@@ -110,6 +110,25 @@ const mealsScanSQL = `SELECT COALESCE(d.school, ''), COALESCE(e.category, ''), t
 	WHERE t.at_us >= ? AND t.at_us < ? AND t.allowed = ? AND t.product LIKE ?
 	GROUP BY COALESCE(d.school, ''), COALESCE(e.category, ''), t.product`
 
+// TapsPerHourScan is TapsPerHour counted from the taps.
+func (s *Store) TapsPerHourScan(ctx context.Context, from, to time.Time) ([]HourCount, error) {
+	a := &args{d: s.d}
+	q := `SELECT at_us / 3600000000, role, allowed, COUNT(*) FROM taps WHERE at_us >= ` + a.add(us(from)) +
+		` AND at_us < ` + a.add(us(to)) + ` GROUP BY at_us / 3600000000, role, allowed`
+	rows, err := s.db.QueryContext(ctx, q, a.list...)
+	hs, err := collect(rows, err, func(r scanner) (HourCount, error) {
+		var h HourCount
+		var hour int64
+		err := r.Scan(&hour, &h.Role, &h.Allowed, &h.Taps)
+		h.Hour = time.Unix(hour*3600, 0).UTC()
+		return h, err
+	})
+	slices.SortFunc(hs, func(a, b HourCount) int {
+		return cmp.Or(a.Hour.Compare(b.Hour), strings.Compare(a.Role, b.Role), cmp.Compare(b2i(a.Allowed), b2i(b.Allowed)))
+	})
+	return hs, err
+}
+
 // CountRows runs a query and counts the rows it answers: the benchmarks'
 // baseline of a plain SELECT.
 func (s *Store) CountRows(ctx context.Context, q string, v ...any) (int, error) {
@@ -123,4 +142,35 @@ func (s *Store) CountRows(ctx context.Context, q string, v ...any) (int, error) 
 		n++
 	}
 	return n, rows.Err()
+}
+
+// period is one month or day of a report read from the taps.
+type period struct {
+	label    string
+	from, to time.Time
+}
+
+func nextMonth(t time.Time) (time.Time, string) {
+	y, m, _ := t.Date()
+	return time.Date(y, m+1, 1, 0, 0, 0, 0, t.Location()), t.Format("2006-01")
+}
+
+func nextDay(t time.Time) (time.Time, string) {
+	y, m, d := t.Date()
+	return time.Date(y, m, d+1, 0, 0, 0, 0, t.Location()), t.Format("2006-01-02")
+}
+
+// periods cuts [from, to) at the starts of next's periods in loc.
+func periods(from, to time.Time, loc *time.Location, next func(time.Time) (time.Time, string)) ([]period, error) {
+	var ps []period
+	for t := from.In(loc); t.Before(to); {
+		end, label := next(t)
+		p := period{label: label, from: t, to: end}
+		if to.Before(end) {
+			p.to = to
+		}
+		ps = append(ps, p)
+		t = end
+	}
+	return ps, nil
 }

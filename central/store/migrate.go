@@ -123,7 +123,7 @@ func (s *Store) apply(ctx context.Context, tx *sql.Tx, ms []migration, done map[
 }
 
 func (s *Store) run(ctx context.Context, tx *sql.Tx, m migration) error {
-	if _, err := tx.ExecContext(ctx, s.d.words.Replace(m.sql)); err != nil {
+	if _, err := tx.ExecContext(ctx, s.d.words.Replace(strings.ReplaceAll(m.sql, "{{rebuild_reports}}", rebuildReportsSQL))); err != nil {
 		return err
 	}
 	_, err := tx.ExecContext(ctx, s.d.rebind(`INSERT INTO schema_migrations (version, name, applied_us) VALUES (?, ?, ?)`),

@@ -46,46 +46,53 @@ const (
 
 // RidesReport returns the allowed privileged bus rides with device time in
 // [from, to), per month, route and category, ordered by month, route,
-// category (bytewise). Months are loc's; a month cut by from or to counts
-// only its part inside. It reads tap_days, so loc must be ReportZone's
-// offset and from and to midnights there (else ErrInvalid); the category
-// is the card's when its tap was stored.
+// category (bytewise). It reads ride_months, so loc must be ReportZone's
+// offset and from and to the starts of months there (else ErrInvalid);
+// the category is the card's when its tap was stored.
 func (s *Store) RidesReport(ctx context.Context, from, to time.Time, loc *time.Location) ([]RideRow, error) {
 	if err := checkReport(from, to, loc); err != nil {
 		return nil, err
 	}
-	ps, err := periods(from, to, ReportZone, nextMonth)
-	if err != nil {
+	if err := checkMonths(from, to); err != nil {
 		return nil, err
 	}
-	var out []RideRow
-	for _, p := range ps {
-		rows, err := s.monthRides(ctx, p)
-		if err != nil {
-			return nil, wrap(err, "rides report")
-		}
-		out = append(out, rows...)
-	}
-	return out, nil
+	rows, err := s.db.QueryContext(ctx, s.d.rebind(rideMonthsSQL), reportMonth(from), reportMonth(to))
+	rs, err := collect(rows, err, func(r scanner) (RideRow, error) {
+		var row RideRow
+		var month int64
+		err := r.Scan(&month, &row.Route, &row.Category, &row.Rides, &row.Fare)
+		row.Month = fmt.Sprintf("%04d-%02d", month/100, month%100)
+		return row, err
+	})
+	slices.SortFunc(rs, func(a, b RideRow) int {
+		return cmp.Or(strings.Compare(a.Month, b.Month), strings.Compare(a.Route, b.Route), strings.Compare(a.Category, b.Category))
+	})
+	return rs, wrap(err, "rides report")
 }
 
+// rideMonthsSQL adds up months of rides by route and category.
+const rideMonthsSQL = `SELECT r.month, COALESCE(d.route, ''), r.category, CAST(SUM(r.rides) AS BIGINT), CAST(SUM(r.fare) AS BIGINT)
+	FROM ride_months r LEFT JOIN devices d ON d.id = r.device
+	WHERE r.month >= ? AND r.month < ?
+	GROUP BY r.month, COALESCE(d.route, ''), r.category`
+
 // MealsReport returns the allowed meal taps with device time in [from,
-// to), per day, school, category and meal, ordered so (bytewise). Days
-// are loc's; loc, from and to are as for RidesReport.
+// to), per day, school, category and meal, ordered so (bytewise). It
+// reads meal_days, so loc must be ReportZone's offset and from and to
+// midnights there (else ErrInvalid).
 func (s *Store) MealsReport(ctx context.Context, from, to time.Time, loc *time.Location) ([]MealRow, error) {
 	if err := checkReport(from, to, loc); err != nil {
 		return nil, err
 	}
-	if err := checkLength(from, to); err != nil {
-		return nil, err
+	if reportDay(to)-reportDay(from) > maxDays {
+		return nil, fmt.Errorf("%w: a meals report of more than %d days", ErrInvalid, maxDays)
 	}
-	rows, err := s.db.QueryContext(ctx, s.d.rebind(mealDaysSQL), reportDay(from), reportDay(to), productMeal+"%")
+	rows, err := s.db.QueryContext(ctx, s.d.rebind(mealDaysSQL), reportDay(from), reportDay(to))
 	ms, err := collect(rows, err, func(r scanner) (MealRow, error) {
 		var m MealRow
 		var day int64
-		var product string
-		err := r.Scan(&day, &m.School, &m.Category, &product, &m.Meals)
-		m.Day, m.Meal = dayTime(day).Format("2006-01-02"), strings.TrimPrefix(product, productMeal)
+		err := r.Scan(&day, &m.School, &m.Category, &m.Meal, &m.Meals)
+		m.Day = dayTime(day).Format(time.DateOnly)
 		return m, err
 	})
 	slices.SortFunc(ms, func(a, b MealRow) int {
@@ -95,16 +102,22 @@ func (s *Store) MealsReport(ctx context.Context, from, to time.Time, loc *time.L
 	return ms, wrap(err, "meals report")
 }
 
-// TapsPerHour counts the taps with device time in [from, to) by hour (UTC),
-// role and decision, ordered by hour, role, decision (denied first).
+// mealDaysSQL adds up days of meals by school, category and meal.
+const mealDaysSQL = `SELECT r.day, COALESCE(d.school, ''), r.category, r.meal, CAST(SUM(r.meals) AS BIGINT)
+	FROM meal_days r LEFT JOIN devices d ON d.id = r.device
+	WHERE r.day >= ? AND r.day < ?
+	GROUP BY r.day, COALESCE(d.school, ''), r.category, r.meal`
+
+// TapsPerHour counts the taps by hour (UTC), role and decision, ordered by
+// hour, role, decision (denied first), in the hours that overlap [from,
+// to): whole hours, from tap_hours.
 func (s *Store) TapsPerHour(ctx context.Context, from, to time.Time) ([]HourCount, error) {
 	if from.IsZero() || to.IsZero() || !from.Before(to) {
 		return nil, fmt.Errorf("%w: taps per hour from %v to %v", ErrInvalid, from, to)
 	}
-	a := &args{d: s.d}
-	q := `SELECT at_us / 3600000000, role, allowed, COUNT(*) FROM taps WHERE at_us >= ` + a.add(us(from)) +
-		` AND at_us < ` + a.add(us(to)) + ` GROUP BY at_us / 3600000000, role, allowed`
-	rows, err := s.db.QueryContext(ctx, q, a.list...)
+	last := (us(to) - 1) / hourUS
+	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT hour, role, allowed, taps FROM tap_hours WHERE hour >= ? AND hour <= ?`),
+		us(from)/hourUS, last)
 	hs, err := collect(rows, err, func(r scanner) (HourCount, error) {
 		var h HourCount
 		var hour int64
@@ -143,75 +156,22 @@ func checkReport(from, to time.Time, loc *time.Location) error {
 	return nil
 }
 
-// maxPeriods bounds a report: 100 years of months, 10 of days.
-const maxPeriods = 3660
+// Longest reports: 100 years of months, 10 years of days.
+const (
+	maxMonths = 1200
+	maxDays   = 3660
+)
 
-// checkLength refuses a day report longer than maxPeriods days.
-func checkLength(from, to time.Time) error {
-	if reportDay(to)-reportDay(from) > maxPeriods {
-		return fmt.Errorf("%w: report from %v to %v is too long", ErrInvalid, from, to)
+// checkMonths refuses rides reports that do not start and end at the
+// start of a month, or span more than maxMonths.
+func checkMonths(from, to time.Time) error {
+	for _, t := range []time.Time{from, to} {
+		if t.In(ReportZone).Day() != 1 {
+			return fmt.Errorf("%w: a rides report counts whole months, not from %s", ErrInvalid, t.In(ReportZone).Format(time.DateOnly))
+		}
+	}
+	if reportMonth(to)/100*12+reportMonth(to)%100-(reportMonth(from)/100*12+reportMonth(from)%100) > maxMonths {
+		return fmt.Errorf("%w: a rides report of more than %d months", ErrInvalid, maxMonths)
 	}
 	return nil
 }
-
-// period is one month or day of a report: its label and its bounds.
-type period struct {
-	label    string
-	from, to time.Time
-}
-
-func nextMonth(t time.Time) (time.Time, string) {
-	y, m, _ := t.Date()
-	return time.Date(y, m+1, 1, 0, 0, 0, 0, t.Location()), t.Format("2006-01")
-}
-
-func nextDay(t time.Time) (time.Time, string) {
-	y, m, d := t.Date()
-	return time.Date(y, m, d+1, 0, 0, 0, 0, t.Location()), t.Format("2006-01-02")
-}
-
-// periods cuts [from, to) at the starts of next's periods in loc.
-func periods(from, to time.Time, loc *time.Location, next func(time.Time) (time.Time, string)) ([]period, error) {
-	var ps []period
-	for t := from.In(loc); t.Before(to); {
-		if len(ps) == maxPeriods {
-			return nil, fmt.Errorf("%w: report from %v to %v is too long", ErrInvalid, from, to)
-		}
-		end, label := next(t)
-		ps = append(ps, period{label: label, from: t, to: minTime(end, to)})
-		t = end
-	}
-	return ps, nil
-}
-
-func minTime(a, b time.Time) time.Time {
-	if a.Before(b) {
-		return a
-	}
-	return b
-}
-
-// monthRidesSQL adds up a month's privileged rides by route and category.
-const monthRidesSQL = `SELECT COALESCE(d.route, ''), r.category, CAST(SUM(r.taps) AS BIGINT), CAST(SUM(r.fare) AS BIGINT)
-	FROM tap_days r LEFT JOIN devices d ON d.id = r.device
-	WHERE r.day >= ? AND r.day < ? AND (r.product = ? OR r.product LIKE ?)
-	GROUP BY COALESCE(d.route, ''), r.category`
-
-func (s *Store) monthRides(ctx context.Context, p period) ([]RideRow, error) {
-	rows, err := s.db.QueryContext(ctx, s.d.rebind(monthRidesSQL), reportDay(p.from), reportDay(p.to),
-		productFree, productDiscount+"%")
-	rs, err := collect(rows, err, func(r scanner) (RideRow, error) {
-		row := RideRow{Month: p.label}
-		return row, r.Scan(&row.Route, &row.Category, &row.Rides, &row.Fare)
-	})
-	slices.SortFunc(rs, func(a, b RideRow) int {
-		return cmp.Or(strings.Compare(a.Route, b.Route), strings.Compare(a.Category, b.Category))
-	})
-	return rs, err
-}
-
-// mealDaysSQL adds up meals by day, school, category and meal.
-const mealDaysSQL = `SELECT r.day, COALESCE(d.school, ''), r.category, r.product, CAST(SUM(r.taps) AS BIGINT)
-	FROM tap_days r LEFT JOIN devices d ON d.id = r.device
-	WHERE r.day >= ? AND r.day < ? AND r.product LIKE ?
-	GROUP BY r.day, COALESCE(d.school, ''), r.category, r.product`

@@ -55,11 +55,11 @@ func (s *Store) SaveTaps(ctx context.Context, batches []DeviceBatch) ([]Saved, e
 		if err != nil {
 			return err
 		}
-		days := dayCounts{}
-		if added, err = s.insertBatches(ctx, tx, batches, order, cats, days); err != nil {
+		r := newRollup()
+		if added, err = s.insertBatches(ctx, tx, batches, order, cats, r); err != nil {
 			return err
 		}
-		return s.addDays(ctx, tx, days)
+		return s.writeRollup(ctx, tx, r)
 	})
 	if err != nil {
 		return nil, wrap(err, "save taps")
@@ -68,9 +68,9 @@ func (s *Store) SaveTaps(ctx context.Context, batches []DeviceBatch) ([]Saved, e
 }
 
 // insertBatches inserts the batches in the given order, counts their new
-// taps into days, and returns how many taps of each were new.
+// taps into r, and returns how many taps of each were new.
 func (s *Store) insertBatches(ctx context.Context, tx *sql.Tx, bs []DeviceBatch, order []int,
-	cats map[string]string, days dayCounts) ([]int, error) {
+	cats map[string]string, r *rollup) ([]int, error) {
 	added := make([]int, len(bs))
 	for _, i := range order {
 		insert := s.insertRows
@@ -82,7 +82,7 @@ func (s *Store) insertBatches(ctx context.Context, tx *sql.Tx, bs []DeviceBatch,
 			return nil, fmt.Errorf("device %s: %w", bs[i].Device, err)
 		}
 		added[i] = len(fresh)
-		days.addNew(&bs[i], fresh, cats)
+		r.addNew(&bs[i], fresh, cats)
 	}
 	return added, nil
 }

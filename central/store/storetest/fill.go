@@ -70,7 +70,7 @@ func FillTaps(t testing.TB, s *store.Store, dsn string, n int64) {
 			t.Fatalf("storetest: fill taps %d-%d: %v", from, to, err)
 		}
 	}
-	if err := s.RebuildTapDays(ctx); err != nil {
+	if err := s.RebuildReports(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if pg {

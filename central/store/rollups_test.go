@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -69,8 +70,9 @@ func registerRandomDevices(t *testing.T, s *store.Store) {
 	}
 }
 
-// reportsAgree checks that the reports from tap_days equal the reports
-// counted from the taps, for November and for October to December.
+// reportsAgree checks that the reports from the report tables equal the
+// reports counted from the taps, for November and for October to
+// December, and the taps per hour of those months too.
 func reportsAgree(t *testing.T, s *store.Store, what string) {
 	t.Helper()
 	ctx := context.Background()
@@ -98,15 +100,26 @@ func reportsAgree(t *testing.T, s *store.Store, what string) {
 		if len(wantMeals) == 0 || !reflect.DeepEqual(meals, wantMeals) {
 			t.Errorf("%s, meals %s to %s:\n got %+v\nwant %+v", what, p[0], p[1], meals, wantMeals)
 		}
+		hours, err := s.TapsPerHour(ctx, from, to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantHours, err := s.TapsPerHourScan(ctx, from, to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(wantHours) == 0 || !reflect.DeepEqual(hours, wantHours) {
+			t.Errorf("%s, taps per hour %s to %s:\n got %+v\nwant %+v", what, p[0], p[1], hours, wantHours)
+		}
 	}
 }
 
 func category(card int) string { return []string{"pensioner", "schoolchild", "veteran"}[card%3] }
 
-// TestTapDaysCountEachTapOnce saves rounds that resend and repeat taps, in
-// one SaveTaps each and again all at once, and checks that the reports
-// from tap_days equal the reports counted from the taps.
-func TestTapDaysCountEachTapOnce(t *testing.T) {
+// TestRollupsCountEachTapOnce saves rounds that resend and repeat taps
+// and checks that the reports from the report tables equal the reports
+// counted from the taps, before and after RebuildReports.
+func TestRollupsCountEachTapOnce(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		registerRandomDevices(t, s)
 		putReportRegistry(t, s, category)
@@ -118,16 +131,16 @@ func TestTapDaysCountEachTapOnce(t *testing.T) {
 			}
 		}
 		reportsAgree(t, s, "after the rounds")
-		if err := s.RebuildTapDays(context.Background()); err != nil {
+		if err := s.RebuildReports(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		reportsAgree(t, s, "rebuilt")
 	})
 }
 
-// TestTapDaysKeepTheCategoryOfTheTap: a card's category is the one it had
-// when its tap was stored, until RebuildTapDays counts again.
-func TestTapDaysKeepTheCategoryOfTheTap(t *testing.T) {
+// TestRollupsKeepTheCategoryOfTheTap: a card's category is the one it had
+// when its tap was stored, until RebuildReports counts again.
+func TestRollupsKeepTheCategoryOfTheTap(t *testing.T) {
 	ctx := context.Background()
 	nov := [2]time.Time{time.Date(2026, 11, 1, 0, 0, 0, 0, kaliningrad), time.Date(2026, 12, 1, 0, 0, 0, 0, kaliningrad)}
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
@@ -147,7 +160,7 @@ func TestTapDaysKeepTheCategoryOfTheTap(t *testing.T) {
 		if err != nil || !reflect.DeepEqual(after, before) {
 			t.Fatalf("after a registry change: %+v, %v; want the report as before, %+v", after, err, before)
 		}
-		if err := s.RebuildTapDays(ctx); err != nil {
+		if err := s.RebuildReports(ctx); err != nil {
 			t.Fatal(err)
 		}
 		reportsAgree(t, s, "rebuilt after the change")
@@ -163,9 +176,9 @@ func TestTapDaysKeepTheCategoryOfTheTap(t *testing.T) {
 	})
 }
 
-// TestTapDaysMigration: a database of version 4 with taps gets tap_days
-// counted by migration 0005.
-func TestTapDaysMigration(t *testing.T) {
+// TestRollupsMigration: a database of version 4 with taps gets its report
+// tables counted by migrations 0005 and 0006.
+func TestRollupsMigration(t *testing.T) {
 	ctx := context.Background()
 	storetest.EachDSN(t, func(t *testing.T, dsn string) {
 		s := storetest.Open(t, dsn)
@@ -177,8 +190,8 @@ func TestTapDaysMigration(t *testing.T) {
 			}
 		}
 		db := storetest.SQL(t, dsn)
-		for _, q := range []string{`DROP TABLE tap_days`, `DROP INDEX taps_at`, `CREATE INDEX taps_at ON taps (at_us)`,
-			`DELETE FROM schema_migrations WHERE version = 5`} {
+		for _, q := range []string{`DROP TABLE ride_months`, `DROP TABLE meal_days`, `DROP TABLE tap_hours`,
+			`DROP INDEX taps_at`, `CREATE INDEX taps_at ON taps (at_us)`, `DELETE FROM schema_migrations WHERE version >= 5`} {
 			if _, err := db.ExecContext(ctx, q); err != nil {
 				t.Fatal(err)
 			}
@@ -187,7 +200,7 @@ func TestTapDaysMigration(t *testing.T) {
 	})
 }
 
-func TestReportsRefuseWhatTapDaysCannotAnswer(t *testing.T) {
+func TestReportsRefuseWhatRollupsCannotAnswer(t *testing.T) {
 	nov := time.Date(2026, 11, 1, 0, 0, 0, 0, kaliningrad)
 	moscow := time.FixedZone("Europe/Moscow", 3*3600)
 	cases := []struct {
@@ -199,16 +212,17 @@ func TestReportsRefuseWhatTapDaysCannotAnswer(t *testing.T) {
 		{"UTC", nov, nov.AddDate(0, 1, 0), time.UTC},
 		{"not a midnight", nov.Add(time.Hour), nov.AddDate(0, 1, 0), kaliningrad},
 		{"ends not at midnight", nov, nov.AddDate(0, 1, 0).Add(-time.Second), kaliningrad},
-		{"too long", nov, nov.AddDate(20, 0, 0), kaliningrad},
+		{"too long", nov, nov.AddDate(200, 0, 0), kaliningrad},
+		{"rides not from a month's start", nov.AddDate(0, 0, 1), nov.AddDate(0, 1, 0), kaliningrad},
 	}
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		for _, c := range cases {
 			_, rerr := s.RidesReport(context.Background(), c.from, c.to, c.loc)
 			_, merr := s.MealsReport(context.Background(), c.from, c.to, c.loc)
-			if c.name != "too long" && !errors.Is(rerr, store.ErrInvalid) {
+			if !errors.Is(rerr, store.ErrInvalid) {
 				t.Errorf("rides, %s: %v, want ErrInvalid", c.name, rerr)
 			}
-			if !errors.Is(merr, store.ErrInvalid) {
+			if !strings.HasPrefix(c.name, "rides") && !errors.Is(merr, store.ErrInvalid) {
 				t.Errorf("meals, %s: %v, want ErrInvalid", c.name, merr)
 			}
 		}
