@@ -186,7 +186,7 @@ func TestTapExport(t *testing.T) {
 		{nov + "&limit=10", 400, nil, "no pages"},
 		{nov + "&offset=10", 400, nil, "no pages"},
 		{nov + "&allowed=perhaps", 400, nil, "allowed"},
-		{"from=2026-11-01&to=2026-12-01", 400, nil, "from"},
+		{"from=2026-11-01&to=2026-12-01", 400, nil, "parsing time"},
 		{nov + "&format=xml", 400, nil, "json or csv"},
 	}
 	storetest.Each(t, func(t *testing.T, st *store.Store) {

@@ -138,7 +138,7 @@ func b2i(b bool) int {
 	return 0
 }
 
-// checkReport refuses what tap_days cannot answer exactly: a location
+// checkReport refuses what the report tables cannot answer exactly: a location
 // whose offset is not ReportZone's at from or to, or bounds that are not
 // midnights there.
 func checkReport(from, to time.Time, loc *time.Location) error {
