@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"karta/central/alerts"
@@ -31,12 +32,27 @@ type steering struct {
 	log   *slog.Logger
 	check *alerts.Checker
 	sweep *alerts.Sweeper
-	kick  func(device string) // the embedded broker's Disconnect; nil on an external broker
+	// kicker is the embedded broker's Disconnect, set once it runs,
+	// while the API may already be decommissioning; nil on an external
+	// broker.
+	kicker atomic.Pointer[func(device string) bool]
 }
 
 func newSteering(st *store.Store, log *slog.Logger) *steering {
 	return &steering{st: st, log: log, check: alerts.NewChecker(st, alerts.Options{Log: log}),
 		sweep: alerts.NewSweeper(st, alerts.Options{Log: log, Every: sweepEvery})}
+}
+
+// setKick sets how a device is dropped from the embedded broker.
+func (s *steering) setKick(kick func(device string) bool) { s.kicker.Store(&kick) }
+
+// kick drops device from the embedded broker at once, and reports
+// whether it was connected; false on an external broker.
+func (s *steering) kick(device string) bool {
+	if k := s.kicker.Load(); k != nil {
+		return (*k)(device)
+	}
+	return false
 }
 
 // revoked is broker.Options.Revoked: a revoked device is refused; so is
@@ -70,7 +86,7 @@ func (s *steering) status(ctx context.Context, st tapsync.Status, received time.
 // start runs the downlink, the checker and the sweep on conn until stop.
 func (s *steering) start(ctx context.Context, conn tapsync.Conn) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
-	dl := &control.Downlink{Conn: conn, Store: s.st, Log: s.log, Every: pollEvery, Kick: s.kick}
+	dl := &control.Downlink{Conn: conn, Store: s.st, Log: s.log, Every: pollEvery, Kick: func(id string) { s.kick(id) }}
 	var wg sync.WaitGroup
 	wg.Go(func() { dl.Run(ctx) })
 	wg.Go(func() { s.check.Run(ctx) })

@@ -20,20 +20,27 @@ func (c *instance) fleet() api.Fleet {
 	f := &fleet{st: c.st}
 	if c.f.mqttURL == "" {
 		f.secretFile = c.f.secretFile
+		if c.steer != nil {
+			f.kick = c.steer.kick
+		}
 	}
 	return f
 }
 
 // fleet registers devices in the store and revokes them there. The
-// embedded broker refuses a revoked device at connect (steering.revoked)
-// and the downlink drops a connected one within pollEvery; the certificates
-// of an external broker's devices are the fleet CA's business, not
-// central's.
+// embedded broker drops a device at once when it is decommissioned and
+// refuses it at every connect after (steering.revoked); ingest refuses
+// its batches within its RevokedEvery. An external Mosquitto shuts it out
+// when the ACL is written again from the registry (mosquitto-conf --db)
+// and reloaded.
 type fleet struct {
 	st *store.Store
 	// secretFile is central's secret on the embedded broker, where device
 	// passwords derive from it; "" on an external broker.
 	secretFile string
+	// kick drops a device from the embedded broker and says whether it
+	// was connected (steering.kick); nil on an external broker.
+	kick func(device string) bool
 }
 
 // Register implements api.Fleet. Checking the id and writing it are two
@@ -113,9 +120,20 @@ func (f *fleet) Decommission(ctx context.Context, id string) (api.Decommissioned
 	if err := f.st.RevokeDevice(ctx, id); err != nil {
 		return api.Decommissioned{}, err
 	}
-	note := fmt.Sprintf("the embedded broker drops it within %s and refuses it from now on", pollEvery)
-	if f.secretFile == "" {
-		note = "central sends it no more configs or commands; an external broker still admits its certificate, and central stores its taps, until the broker stops trusting that certificate (docs/OPERATIONS.md)"
+	return api.Decommissioned{ID: id, Revoked: true, Note: f.dropped(id)}, nil
+}
+
+// dropped drops a decommissioned device from the embedded broker and
+// says what became of it.
+func (f *fleet) dropped(id string) string {
+	const taps = "central refuses its taps"
+	switch {
+	case f.secretFile == "":
+		return taps + " and sends it no more configs or commands; an external broker still lets it connect: " +
+			"on Mosquitto write the ACL again (karta-central mosquitto-conf --db … --acl-only) and reload it (docs/OPERATIONS.md)"
+	case f.kick != nil && f.kick(id):
+		return "the embedded broker dropped it and refuses it from now on; " + taps
+	default:
+		return "the embedded broker refuses it from now on; " + taps
 	}
-	return api.Decommissioned{ID: id, Revoked: true, Note: note}, nil
 }

@@ -194,7 +194,7 @@ func (c *instance) embedded(stdout io.Writer) (tapsync.Conn, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	c.steer.kick = func(id string) { b.Disconnect(id) }
+	c.steer.setKick(b.Disconnect)
 	fmt.Fprintf(stdout, "karta-central: devices connect to mqtt://%s\n", b.Addr())
 	return b.Conn(), func() { b.Close() }, nil
 }
