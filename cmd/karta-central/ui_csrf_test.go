@@ -118,6 +118,15 @@ func TestUICSRF(t *testing.T) {
 			}
 		}
 	}
+	// The page's own form, its token changed or taken out.
+	for _, tamper := range []string{`el.value = "x"`, `el.remove()`} {
+		b.Go("/devices/bus-0112")
+		browsertest.Eval[bool](b, `(el => { `+tamper+`; return true })(document.querySelector("form#send-command input[name=csrf]"))`)
+		if st := b.Click("button#command-submit"); st != 403 {
+			t.Errorf("form#send-command after %s: %d, want 403", tamper, st)
+		}
+	}
+	b.Screenshot("wrong csrf token refused")
 	c.checkUnchanged(t, id)
 	if st := b.Go("/users"); st != 200 {
 		t.Errorf("the refused POST /logout logged the admin out: GET /users %d", st)
@@ -142,6 +151,15 @@ func TestUICSRF(t *testing.T) {
 		}
 	}
 	c.checkUnchanged(t, id)
+
+	// The same form untouched is taken: the refusals were for the token.
+	b.Go("/devices/bus-0112")
+	if st := b.Click("button#command-submit"); st != 200 || b.Count(".flash") != 1 {
+		t.Errorf("form#send-command as it is: %d, %d .flash", st, b.Count(".flash"))
+	}
+	if out, _ := mustRun(t, "command", "list", "--db", c.db); strings.Count(out, "\n") != 2 {
+		t.Errorf("commands after one good form:\n%s", out)
+	}
 }
 
 // evilSite serves pages on host that post a form to central on load and
