@@ -52,8 +52,8 @@ func (s *server) page(role string, h func(http.ResponseWriter, *http.Request, *c
 		}
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(w, r.Body, maxForm)
-			if !s.csrfOK(r, c.sess.CSRF) {
-				s.Log.Warn("web: POST refused: CSRF token or origin wrong", "user", c.sess.User, "path", r.URL.Path)
+			if ok, why := s.csrfOK(r, c.sess.CSRF); !ok {
+				s.Log.Warn("web: POST refused", "why", why, "user", c.sess.User, "path", r.URL.Path)
 				s.fail(w, c, http.StatusForbidden, "error.csrf")
 				return
 			}
@@ -115,19 +115,38 @@ func (s *server) toLogin(w http.ResponseWriter, r *http.Request) {
 }
 
 // csrfOK checks a POST's csrf field against want in constant time and,
-// when the browser sends an Origin, that it is this host. It reads the
-// form; callers must not log it (it may carry a card number).
-func (s *server) csrfOK(r *http.Request, want string) bool {
-	if err := r.ParseForm(); err != nil || want == "" {
-		return false
+// when the browser sends an Origin, that it is this host; else it says
+// why not. It reads the form; callers must not log it (it may carry a
+// card number).
+func (s *server) csrfOK(r *http.Request, want string) (bool, string) {
+	if err := r.ParseForm(); err != nil {
+		return false, "form unreadable"
 	}
-	if o := r.Header.Get("Origin"); o != "" {
+	if !sameSite(r) {
+		return false, "sent from another site"
+	}
+	switch got := r.PostForm.Get("csrf"); {
+	case want == "":
+		return false, "no token to compare with"
+	case got == "":
+		return false, "no csrf field"
+	case subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1:
+		return false, "csrf field differs"
+	}
+	return true, ""
+}
+
+// sameSite says whether a POST may come from our own pages: its Origin
+// names this host, or — when the browser hides the origin ("null", which
+// is what our Referrer-Policy no-referrer makes Chromium send for a
+// form) or sends none — its Sec-Fetch-Site, if any, says same-origin.
+func sameSite(r *http.Request) bool {
+	if o := r.Header.Get("Origin"); o != "" && o != "null" {
 		u, err := url.Parse(o)
-		if err != nil || u.Host != r.Host {
-			return false
-		}
+		return err == nil && u.Host == r.Host
 	}
-	return subtle.ConstantTimeCompare([]byte(r.PostForm.Get("csrf")), []byte(want)) == 1
+	site := r.Header.Get("Sec-Fetch-Site")
+	return site == "" || site == "same-origin"
 }
 
 func (s *server) loginPage(w http.ResponseWriter, r *http.Request) {
@@ -165,9 +184,15 @@ func (s *server) showLogin(w http.ResponseWriter, r *http.Request, c *call, code
 func (s *server) login(w http.ResponseWriter, r *http.Request) {
 	c := s.newCall(r)
 	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
-	ck, err := r.Cookie(loginCookie)
-	if err != nil || !s.csrfOK(r, ck.Value) {
-		s.Log.Warn("web: login refused: CSRF token or origin wrong", "remote", r.RemoteAddr)
+	want := ""
+	if ck, err := r.Cookie(loginCookie); err == nil {
+		want = ck.Value
+	}
+	if ok, why := s.csrfOK(r, want); !ok {
+		if want == "" {
+			why = "no login cookie"
+		}
+		s.Log.Warn("web: login refused", "why", why, "remote", r.RemoteAddr)
 		s.showLogin(w, r, c, http.StatusForbidden, "", "error.csrf_login")
 		return
 	}

@@ -146,11 +146,19 @@ func (b *browser) post(path string, form url.Values) response {
 
 func (b *browser) postOrigin(path string, form url.Values, origin string) response {
 	b.u.t.Helper()
+	return b.postHeaders(path, form, map[string]string{"Origin": origin})
+}
+
+// postHeaders posts a form with these headers ("" values left out).
+func (b *browser) postHeaders(path string, form url.Values, headers map[string]string) response {
+	b.u.t.Helper()
 	req, err := http.NewRequest(http.MethodPost, b.u.srv.URL+path, strings.NewReader(form.Encode()))
 	must(b.u.t, err)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	if origin != "" {
-		req.Header.Set("Origin", origin)
+	for k, v := range headers {
+		if v != "" {
+			req.Header.Set(k, v)
+		}
 	}
 	res, err := b.c.Do(req)
 	if err != nil {
