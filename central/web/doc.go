@@ -31,7 +31,9 @@
 //
 // Every POST carries the session's CSRF token in a form field (compared
 // in constant time) and, when the browser sends an Origin, must come from
-// this host; else 403 and nothing changes. The login form has its own
+// this host; else 403 and nothing changes. Browsers hide the origin of
+// our own forms ("Origin: null") under our Referrer-Policy no-referrer;
+// then Sec-Fetch-Site must say same-origin. The login form has its own
 // token in a short-lived cookie, since there is no session yet.
 //
 // # Language and time
