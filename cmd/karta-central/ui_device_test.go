@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"net/url"
 	"slices"
 	"strings"
@@ -30,6 +31,11 @@ func TestUIDevicePage(t *testing.T) {
 	c.sendStatus(busStatus())
 	b := c.browser()
 	c.login(b, "technician")
+	for sel, want := range map[string]string{"#devices-online": "1", "#devices-offline": fmt.Sprint(len(uiDevices) - 1), "#sync-backlog": "17"} {
+		if got := b.Text(sel); !strings.Contains(got, want) {
+			t.Errorf("the overview's %s says %q, want %s", sel, got, want)
+		}
+	}
 	b.Click("a#nav-devices")
 	if n := b.Count("table#devices tr.device"); n != len(uiDevices) {
 		t.Errorf("table#devices has %d tr.device, want %d", n, len(uiDevices))
