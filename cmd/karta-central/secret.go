@@ -7,8 +7,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"karta/central/broker"
+	"karta/central/store"
+	"karta/internal/atomicfile"
 	tapsync "karta/sync"
 )
 
@@ -33,10 +36,16 @@ func devicePassword(_ context.Context, args []string, stdout, stderr io.Writer) 
 }
 
 // mosquittoConf writes mosquitto.conf and its ACL for an mTLS deployment.
-func mosquittoConf(_ context.Context, args []string, stdout, stderr io.Writer) int {
+// With --db the ACL has a user block for each device in service and none
+// for the decommissioned, so that writing it again (--acl-only) and
+// reloading Mosquitto shuts a decommissioned device out; without, it is
+// the pattern ACL, which admits every certificate of the fleet CA.
+func mosquittoConf(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("karta-central mosquitto-conf", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dir := fs.String("dir", ".", "where to write mosquitto.conf and karta.acl")
+	db := fs.String("db", "", "the registry: SQLite `PATH` or a postgres:// DSN; an ACL by device, without the decommissioned (none: a pattern ACL for every certificate of the fleet CA)")
+	aclOnly := fs.Bool("acl-only", false, "write karta.acl only, and only if it changed (after registering or decommissioning devices)")
 	var o broker.MosquittoOptions
 	fs.IntVar(&o.Port, "port", 8883, "TLS listener port")
 	fs.StringVar(&o.CAFile, "ca", "/etc/mosquitto/certs/ca.pem", "fleet CA `FILE`")
@@ -47,15 +56,67 @@ func mosquittoConf(_ context.Context, args []string, stdout, stderr io.Writer) i
 		return 2
 	}
 	o.ACLFile = filepath.Join(*dir, "karta.acl")
-	conf := filepath.Join(*dir, "mosquitto.conf")
-	err := os.WriteFile(o.ACLFile, []byte(broker.MosquittoACL(o.Central)), 0o644)
-	if err == nil {
-		err = os.WriteFile(conf, []byte(broker.MosquittoConf(o)), 0o644)
+	if *db == "" {
+		fmt.Fprintln(stderr, "karta-central: no --db: the ACL admits every certificate of the fleet CA, decommissioned devices too (docs/OPERATIONS.md)")
+	}
+	err := writeACL(ctx, *db, o, stdout)
+	if err == nil && !*aclOnly {
+		conf := filepath.Join(*dir, "mosquitto.conf")
+		if err = os.WriteFile(conf, []byte(broker.MosquittoConf(o)), 0o644); err == nil {
+			fmt.Fprintln(stdout, "wrote", conf)
+		}
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "karta-central:", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "wrote %s and %s\n", conf, o.ACLFile)
 	return 0
+}
+
+// writeACL writes o.ACLFile, whole (Mosquitto may reload it at any
+// moment), if it changed, and says which: "wrote …" or "… unchanged".
+func writeACL(ctx context.Context, db string, o broker.MosquittoOptions, stdout io.Writer) error {
+	acl, what, err := mosquittoACL(ctx, db, o.Central)
+	if err != nil {
+		return err
+	}
+	if old, err := os.ReadFile(o.ACLFile); err == nil && string(old) == acl {
+		fmt.Fprintf(stdout, "%s unchanged (%s)\n", o.ACLFile, what)
+		return nil
+	}
+	if err := atomicfile.WriteBytes(o.ACLFile, 0o644, []byte(acl)); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s (%s)\n", o.ACLFile, what)
+	return nil
+}
+
+// mosquittoACL is the ACL by device of the registry at db, or with db ""
+// the pattern ACL; what says which.
+func mosquittoACL(ctx context.Context, db, central string) (acl, what string, err error) {
+	if db == "" {
+		return broker.MosquittoACL(central), "every certificate of the fleet CA", nil
+	}
+	if path, ok := strings.CutPrefix(db, "sqlite:"); ok || !strings.Contains(db, "://") {
+		if _, err := os.Stat(path); err != nil {
+			return "", "", fmt.Errorf("--db: %w (mosquitto-conf reads the registry, it makes none)", err)
+		}
+	}
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		return "", "", err
+	}
+	defer st.Close()
+	devices, err := st.Devices(ctx)
+	if err != nil {
+		return "", "", err
+	}
+	var ids []string
+	for _, d := range devices {
+		if !d.Revoked {
+			ids = append(ids, d.ID)
+		}
+	}
+	acl, err = broker.MosquittoDeviceACL(central, ids)
+	return acl, fmt.Sprintf("%d devices in service, %d decommissioned left out", len(ids), len(devices)-len(ids)), err
 }
