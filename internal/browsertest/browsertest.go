@@ -210,6 +210,19 @@ func (b *Browser) Pages() []Page {
 	return append([]Page(nil), b.pages...)
 }
 
+// In makes b report to t — a subtest of b's test — until the returned
+// func is called: its failures end t, its screenshots go under t's name.
+//
+//	t.Run("filter", func(t *testing.T) {
+//		defer b.In(t)()
+//		…
+//	})
+func (b *Browser) In(t testing.TB) (restore func()) {
+	prev := b.t
+	b.t = t
+	return func() { b.t = prev }
+}
+
 // Context returns the tab's context, for chromedp actions the helpers do
 // not cover.
 func (b *Browser) Context() context.Context { return b.ctx }

@@ -192,6 +192,25 @@ func TestScreenshot(t *testing.T) {
 	}
 }
 
+// TestIn: in a subtest the Browser's screenshots go under the subtest's
+// name, and back under the test's after.
+func TestIn(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("KARTA_SCREENSHOTS", dir)
+	s := site(t)
+	b := New(t)
+	b.Go(s.URL)
+	t.Run("sub", func(t *testing.T) {
+		defer b.In(t)()
+		if p := b.Screenshot("inside"); p != filepath.Join(dir, "TestIn_sub", "01-inside.png") {
+			t.Errorf("a subtest's screenshot went to %s", p)
+		}
+	})
+	if p := b.Screenshot("after"); p != filepath.Join(dir, "TestIn", "01-after.png") {
+		t.Errorf("the test's screenshot went to %s", p)
+	}
+}
+
 func TestScreenshotDir(t *testing.T) {
 	t.Setenv("KARTA_SCREENSHOTS", "")
 	dir, err := ScreenshotDir()
