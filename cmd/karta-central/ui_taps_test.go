@@ -53,6 +53,7 @@ func TestUITapFilters(t *testing.T) {
 			func(s store.StoredTap) bool { return s.Role == "bus" && s.Allowed && !s.Time.Before(prev) }},
 	} {
 		t.Run(f.name, func(t *testing.T) {
+			defer b.In(t)()
 			want := c.where(f.keep)
 			if len(want) == 0 || len(want) == len(c.taps) {
 				t.Fatalf("the filter selects %d of %d seeded taps; the check would prove nothing", len(want), len(c.taps))
