@@ -170,34 +170,67 @@ func (s *server) tapsCSV(w http.ResponseWriter, r *http.Request, c *call) {
 		http.Error(w, bad, http.StatusBadRequest)
 		return
 	}
-	q := f.query()
-	ts, err := s.Store.Taps(r.Context(), withPage(q, 0))
+	ex := &export{q: f.query(), page: s.csvPage}
+	ts, err := s.Store.Taps(r.Context(), ex.next())
 	if err != nil {
 		s.Log.Error("web: taps csv", "err", err)
 		s.fail(w, c, http.StatusInternalServerError, "error.internal")
 		return
 	}
 	cw := newCSV(w, "taps.csv", tapsCSVHeader...)
-	for n := 0; len(ts) > 0 && n < csvMax; {
-		for _, t := range ts[:min(len(ts), csvMax-n)] {
+	for {
+		for _, t := range ex.take(ts) {
 			cw.row(s.tapCells(t)...)
 		}
-		n += len(ts)
-		if len(ts) < csvPage {
+		if ex.done(ts) {
 			break
 		}
-		if ts, err = s.Store.Taps(r.Context(), withPage(q, n)); err != nil {
-			s.Log.Error("web: taps csv cut short", "err", err, "rows", n)
+		if ts, err = s.Store.Taps(r.Context(), ex.next()); err != nil {
+			s.Log.Error("web: taps csv cut short", "err", err, "rows", ex.n)
 			break
 		}
 	}
 	cw.flush()
 }
 
-func withPage(q store.TapQuery, offset int) store.TapQuery {
-	q.Limit, q.Offset = csvPage, offset
+// export pages through the taps of a query by time, not by offset, so
+// that the thousandth page costs what the first does: each page asks for
+// the taps up to the last one written, that one's microsecond included
+// (others may share it), and skips the ones of that microsecond written
+// already — the first of the page, as taps are ordered newest first, then
+// by device and seq.
+type export struct {
+	q      store.TapQuery
+	page   int
+	n      int       // taps written
+	last   time.Time // the time of the last tap written
+	atLast int       // taps written with that time
+}
+
+func (ex *export) next() store.TapQuery {
+	q := ex.q
+	q.Limit = ex.page
+	if !ex.last.IsZero() {
+		q.To, q.Offset = ex.last.Add(time.Microsecond), ex.atLast
+	}
 	return q
 }
+
+// take returns the taps of a page to write, up to csvMax in all.
+func (ex *export) take(ts []store.StoredTap) []store.StoredTap {
+	ts = ts[:min(len(ts), csvMax-ex.n)]
+	for _, t := range ts {
+		if !t.Time.Equal(ex.last) {
+			ex.last, ex.atLast = t.Time, 0
+		}
+		ex.atLast++
+	}
+	ex.n += len(ts)
+	return ts
+}
+
+// done says whether the page ts was the last: short, or the export full.
+func (ex *export) done(ts []store.StoredTap) bool { return len(ts) < ex.page || ex.n >= csvMax }
 
 func (s *server) tapCells(t store.StoredTap) []string {
 	flags := ""

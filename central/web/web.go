@@ -107,7 +107,7 @@ func Handler(o Options) http.Handler {
 	if o.Location == nil {
 		o.Location = Region()
 	}
-	s := &server{Options: o, pages: mustParse(o.Location)}
+	s := &server{Options: o, pages: mustParse(o.Location), csvPage: csvPage}
 	s.dummy = dummyHash(o.Iterations)
 	return headers(s.routes())
 }
@@ -117,6 +117,7 @@ type server struct {
 	pages     pages
 	chart     chartCache
 	strangers strangers
+	csvPage   int           // taps a CSV export reads at a time
 	dummy     func() string // a hash to check unknown users' passwords against, so they take as long
 }
 
