@@ -126,7 +126,7 @@ func (c *uiCentral) seedTaps() {
 			}
 			seq[p.device]++
 			tap := offline.Tap{Seq: seq[p.device], Boot: 1, Time: start.Add(time.Duration(i) * 10 * time.Minute / time.Duration(len(uiPattern))),
-				Clock: "synced", Reader: "pcsc0", Role: roleOf(p.device), Token: c.token(p.card), Scheme: "mir",
+				Clock: "synced", Reader: readerOf(p.device), Role: roleOf(p.device), Token: c.token(p.card), Scheme: "mir",
 				Allowed: p.allowed, Reason: p.reason, Product: p.product, Fare: p.fare, LatencyUS: 900}
 			b := batches[p.device]
 			if b == nil {
@@ -163,4 +163,15 @@ func (c *uiCentral) addUser(name, role string) {
 	pw := "pw-" + name + "-7c1e"
 	mustRun(c.t, "user", "add", "--db", c.db, "--name", name, "--role", role, "--password-file", writeFile(c.t, "pw", pw+"\n"))
 	c.passwords[name] = pw
+}
+
+// hostileReader is what school-12-t1 names its reader: a formula a
+// spreadsheet would run, were the CSV export not to defuse it.
+const hostileReader = `=HYPERLINK("http://evil.example/","open")`
+
+func readerOf(device string) string {
+	if device == "school-12-t1" {
+		return hostileReader
+	}
+	return "pcsc0"
 }

@@ -73,6 +73,30 @@ func TestUITapFilters(t *testing.T) {
 	}
 }
 
+// TestUITapsCSVDefused: a cell of the CSV export a spreadsheet would run
+// as a formula — a device names its own reader — is defused with a quote.
+func TestUITapsCSVDefused(t *testing.T) {
+	c := startUI(t)
+	b := c.browser()
+	c.login(b, "viewer")
+	b.Go("/taps?device=school-12-t1")
+	if got := b.Texts("table#taps tr.tap td"); !slices.Contains(got, hostileReader) {
+		t.Errorf("the page does not show the reader's name as text: %q", got)
+	}
+	recs := readCSV(t, b.Download("a#export-csv"), "reader")
+	col := slices.IndexFunc(recs[0], func(h string) bool { return strings.Contains(h, "reader") })
+	want := c.where(func(s store.StoredTap) bool { return s.Device == "school-12-t1" })
+	if len(recs)-1 != len(want) {
+		t.Fatalf("%d rows, want %d", len(recs)-1, len(want))
+	}
+	for i, r := range recs[1:] {
+		if r[col] != "'"+hostileReader {
+			t.Errorf("row %d: reader %q, want it defused as %q", i+1, r[col], "'"+hostileReader)
+			break
+		}
+	}
+}
+
 // allTapRows reads table#taps page after page through a#next-page.
 func allTapRows(t *testing.T, b *browsertest.Browser) [][]string {
 	t.Helper()
