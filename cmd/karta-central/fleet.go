@@ -126,11 +126,11 @@ func (f *fleet) Decommission(ctx context.Context, id string) (api.Decommissioned
 // dropped drops a decommissioned device from the embedded broker and
 // says what became of it.
 func (f *fleet) dropped(id string) string {
-	const taps = "central refuses its taps"
+	const taps = "central refuses its taps within seconds"
 	switch {
 	case f.secretFile == "":
-		return taps + " and sends it no more configs or commands; an external broker still lets it connect: " +
-			"on Mosquitto write the ACL again (karta-central mosquitto-conf --db … --acl-only) and reload it (docs/OPERATIONS.md)"
+		return taps + " and sends it no more configs or commands; an external broker lets it publish and read until its rules go: " +
+			"on Mosquitto, write the ACL again (karta-central mosquitto-conf --db … --acl-only) and reload Mosquitto (docs/OPERATIONS.md)"
 	case f.kick != nil && f.kick(id):
 		return "the embedded broker dropped it and refuses it from now on; " + taps
 	default:
