@@ -19,7 +19,7 @@ func busStatus() tapsync.Status {
 	now := time.Now()
 	return tapsync.Status{V: tapsync.V, Device: "bus-0112", Online: true, Role: "bus", Boot: 3, Time: now.Add(1500 * time.Millisecond),
 		Synced: true, Backlog: 17, Capacity: 100000, NextSeq: 4242, Agent: "karta-agent 1.4.2",
-		Lists:   []tapsync.ListStatus{{List: "bus-fleet", Version: 41, Issued: now.Add(-3 * time.Hour), Entries: 3}},
+		Lists:   []tapsync.ListStatus{{List: "bus-fleet", Version: 1, Issued: now.Add(-3 * time.Hour), Entries: 3}},
 		Readers: []tapsync.Reader{{Name: "pn532-front", OK: true}, {Name: "pcsc-rear", OK: false, Errors: 7}}}
 }
 
@@ -62,6 +62,8 @@ func TestUIDevicePage(t *testing.T) {
 		t.Errorf("command list after one resync:\n%s", out)
 	}
 
+	checkListsPage(t, c, b)
+
 	viewer := c.browser()
 	c.login(viewer, "viewer")
 	viewer.Go("/devices/bus-0112")
@@ -92,8 +94,8 @@ func checkDevicePage(t *testing.T, c *uiCentral, b *browsertest.Browser) {
 			t.Errorf("#device-health lacks %q:\n%s", want, health)
 		}
 	}
-	if rows := b.Rows("table#device-lists tbody tr"); len(rows) != 1 || !slices.Contains(rows[0], "bus-fleet") || !slices.Contains(rows[0], "v41") {
-		t.Errorf("table#device-lists: %q, want bus-fleet v41", rows)
+	if rows := b.Rows("table#device-lists tbody tr"); len(rows) != 1 || !slices.Contains(rows[0], "bus-fleet") || !slices.Contains(rows[0], "v1") {
+		t.Errorf("table#device-lists: %q, want bus-fleet v1", rows)
 	}
 	readers := b.Rows("table#device-readers tbody tr")
 	if len(readers) != 2 || !slices.Equal(readers[1], []string{"pcsc-rear", "неисправен", "7"}) {
@@ -110,4 +112,26 @@ func checkDevicePage(t *testing.T, c *uiCentral, b *browsertest.Browser) {
 			break
 		}
 	}
+}
+
+// checkListsPage checks table#lists: the versions serve built from the
+// registry, their entries, and bus-0112 running bus-fleet v1.
+func checkListsPage(t *testing.T, c *uiCentral, b *browsertest.Browser) {
+	t.Helper()
+	eventually(t, []string{"lists", "show", "--db", c.db}, "bus-fleet", "school-39")
+	b.Click("a#nav-lists")
+	rows := b.Rows("table#lists tr.list-version")
+	want := map[string][]string{"bus-fleet": {"v1", "3", "bus-0112"}, "school-39": {"v1", "1"}}
+	for _, r := range rows {
+		for _, v := range want[r[0]] {
+			if !slices.ContainsFunc(r, func(cell string) bool { return strings.Contains(cell, v) }) {
+				t.Errorf("table#lists row %q lacks %q", r, v)
+			}
+		}
+		delete(want, r[0])
+	}
+	if len(want) != 0 {
+		t.Errorf("table#lists %q lacks %v", rows, want)
+	}
+	b.Screenshot("lists")
 }
