@@ -211,6 +211,15 @@ func TestIn(t *testing.T) {
 	}
 }
 
+func TestQuiet(t *testing.T) {
+	out := "[1:2:1203/075237.056:ERROR:dbus/bus.cc:405] Failed to connect to the bus\n" +
+		"[1:2:1203/075237.057:ERROR:gpu_init.cc:1] Passthrough is not supported\n\n" +
+		"[1:1:1203/075237.836:ERROR:dbus/object_proxy.cc:572] Failed to call method\n"
+	if got := quiet(out); got != "[1:2:1203/075237.057:ERROR:gpu_init.cc:1] Passthrough is not supported" {
+		t.Errorf("quiet kept %q", got)
+	}
+}
+
 func TestScreenshotDir(t *testing.T) {
 	t.Setenv("KARTA_SCREENSHOTS", "")
 	dir, err := ScreenshotDir()
