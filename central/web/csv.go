@@ -31,7 +31,10 @@ func (cw *csvWriter) flush() error {
 // send "=HYPERLINK(…)". Numbers ("-3") stay numbers.
 func defuse(cells []string) []string {
 	for i, v := range cells {
-		if _, err := strconv.ParseFloat(v, 64); err != nil && v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		if v == "" || !strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+			continue // most cells: no parsing (an export has millions)
+		}
+		if _, err := strconv.ParseFloat(v, 64); err != nil {
 			cells[i] = "'" + v
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"karta/central/store"
@@ -121,6 +122,12 @@ type tapsData struct {
 	Devices    []string
 }
 
+// OtherReason says whether the reason filter is a code the select does
+// not offer (a link from elsewhere, a newer agent's code): it is added.
+func (d tapsData) OtherReason() bool {
+	return d.F.Reason != "" && !slices.Contains(tapReasons, d.F.Reason)
+}
+
 // taps is GET /taps: a page of the taps the filters select, newest first.
 func (s *server) taps(w http.ResponseWriter, r *http.Request, c *call) {
 	f, bad := s.parseTapFilter(r.URL.Query(), c.lang)
@@ -233,13 +240,7 @@ func (ex *export) take(ts []store.StoredTap) []store.StoredTap {
 func (ex *export) done(ts []store.StoredTap) bool { return len(ts) < ex.page || ex.n >= csvMax }
 
 func (s *server) tapCells(t store.StoredTap) []string {
-	flags := ""
-	for i, fl := range t.Flags {
-		if i > 0 {
-			flags += " "
-		}
-		flags += fl
-	}
+	flags := strings.Join(t.Flags, " ")
 	return []string{t.Time.In(s.Location).Format(time.RFC3339), t.Device, strconv.FormatUint(t.Seq, 10), t.Role,
 		strconv.FormatBool(t.Allowed), t.Reason, t.Product, strconv.Itoa(t.Fare), t.Token, t.PARToken, t.Scheme,
 		t.Reader, t.List, strconv.FormatUint(t.ListVersion, 10), t.Clock, flags, t.Received.In(s.Location).Format(time.RFC3339)}
