@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"io"
 	"maps"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -218,4 +222,74 @@ func FuzzPeriod(f *testing.F) {
 			t.Errorf("%q..%q: too long: %v", from, to, p.to.Sub(p.from))
 		}
 	})
+}
+
+// TestTapReasons: the taps filter offers every reason code the agent
+// declares (agent/decision.go, read as source: central does not link the
+// agent), in its order, and each has a text in every language.
+func TestTapReasons(t *testing.T) {
+	f, err := parser.ParseFile(token.NewFileSet(), "../../agent/decision.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var agent []string
+	for _, d := range f.Decls {
+		g, ok := d.(*ast.GenDecl)
+		if !ok || g.Tok != token.CONST {
+			continue
+		}
+		for _, spec := range g.Specs {
+			v := spec.(*ast.ValueSpec)
+			if id, ok := v.Type.(*ast.Ident); ok && id.Name == "Reason" {
+				code, err := strconv.Unquote(v.Values[0].(*ast.BasicLit).Value)
+				if err != nil {
+					t.Fatal(err)
+				}
+				agent = append(agent, code)
+			}
+		}
+	}
+	if !slices.Equal(tapReasons, agent) {
+		t.Errorf("tapReasons = %q\nagent's     %q", tapReasons, agent)
+	}
+	for _, lang := range languages {
+		for _, code := range tapReasons {
+			if _, err := translate(lang, "reason."+code); err != nil {
+				t.Error(err)
+			}
+		}
+	}
+}
+
+// TestReasonAndProductText: codes become the catalog's words; codes it
+// does not know, or that only look like known ones, stay as they are.
+func TestReasonAndProductText(t *testing.T) {
+	for _, tt := range []struct{ lang, code, reason, product string }{
+		{"ru", "repeat_tap", "повторное касание", "repeat_tap"},
+		{"en", "repeat_tap", "repeat tap", "repeat_tap"},
+		{"en", "no_entitlement", "no entitlement", "no_entitlement"},
+		{"ru", "bus:discount-50", "bus:discount-50", "скидка 50 %"},
+		{"en", "bus:discount-30", "bus:discount-30", "30 % discount"},
+		{"en", "bus:discount-050", "bus:discount-050", "bus:discount-050"},
+		{"en", "bus:discount-0", "bus:discount-0", "bus:discount-0"},
+		{"en", "bus:discount-101", "bus:discount-101", "bus:discount-101"},
+		{"en", "bus:discount-", "bus:discount-", "bus:discount-"},
+		{"ru", "bus:free", "bus:free", "бесплатно"},
+		{"en", "bus:full", "bus:full", "full fare"},
+		{"ru", "meal:lunch", "meal:lunch", "обед"},
+		{"en", "meal:breakfast", "meal:breakfast", "breakfast"},
+		{"en", "meal:brunch", "meal:brunch", "meal:brunch"},
+		{"en", "meal:", "meal:", "meal:"},
+		{"en", "entry:out", "entry:out", "exit"},
+		{"ru", "teleport_refused", "teleport_refused", "teleport_refused"},
+		{"en", "", "", ""},
+		{"en", `=HYPERLINK("x")`, `=HYPERLINK("x")`, `=HYPERLINK("x")`},
+	} {
+		if got := reasonText(tt.lang, tt.code); got != tt.reason {
+			t.Errorf("%s reason %q: %q, want %q", tt.lang, tt.code, got, tt.reason)
+		}
+		if got := productText(tt.lang, tt.code); got != tt.product {
+			t.Errorf("%s product %q: %q, want %q", tt.lang, tt.code, got, tt.product)
+		}
+	}
 }

@@ -54,6 +54,9 @@ func funcs(lang string, loc *time.Location) template.FuncMap {
 			}
 			return v
 		},
+		"reason":    func(code string) string { return reasonText(lang, code) },
+		"product":   func(code string) string { return productText(lang, code) },
+		"reasons":   func() []string { return tapReasons },
 		"when":      func(t time.Time) string { return when(t, loc) },
 		"dur":       func(d time.Duration) string { return showDuration(d, lang) },
 		"rub":       rubles,
