@@ -102,7 +102,7 @@ func checkDevicePage(t *testing.T, c *uiCentral, b *browsertest.Browser) {
 		t.Errorf("table#device-readers: %q, want pn532-front and pcsc-rear with 7 errors", readers)
 	}
 	taps := c.where(func(s store.StoredTap) bool { return s.Device == "bus-0112" })
-	rows := b.Rows("table#device-taps tbody tr")
+	rows := tapRows(b, "table#device-taps tbody tr")
 	if len(rows) == 0 {
 		t.Fatal("table#device-taps is empty")
 	}

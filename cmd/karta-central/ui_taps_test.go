@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -97,13 +98,21 @@ func TestUITapsCSVDefused(t *testing.T) {
 	}
 }
 
+// tapRows reads the cells of the rows sel matches: a cell's title — the
+// code where the page shows a reason or product in words — or else its
+// text.
+func tapRows(b *browsertest.Browser, sel string) [][]string {
+	return browsertest.Eval[[][]string](b, `Array.from(document.querySelectorAll(`+strconv.Quote(sel)+`),
+		r => Array.from(r.querySelectorAll(":scope > td"), c => c.title || c.innerText.trim()))`)
+}
+
 // allTapRows reads table#taps page after page through a#next-page.
 func allTapRows(t *testing.T, b *browsertest.Browser) [][]string {
 	t.Helper()
 	var rows [][]string
 	for page := 1; ; page++ {
 		b.WaitFor("table#taps")
-		rows = append(rows, b.Rows("table#taps tr.tap")...)
+		rows = append(rows, tapRows(b, "table#taps tr.tap")...)
 		if b.Count("a#next-page") == 0 {
 			return rows
 		}
@@ -117,7 +126,7 @@ func allTapRows(t *testing.T, b *browsertest.Browser) [][]string {
 func checkTapPage(t *testing.T, b *browsertest.Browser, want []store.StoredTap, what string) {
 	t.Helper()
 	checkDecisions(t, b, want)
-	checkTapRows(t, b.Rows("table#taps tr.tap"), want, what)
+	checkTapRows(t, tapRows(b, "table#taps tr.tap"), want, what)
 }
 
 // checkDecisions checks that the rows of table#taps marked tr.denied are
