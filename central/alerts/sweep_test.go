@@ -154,3 +154,28 @@ func TestSweepLeavesOtherAlerts(t *testing.T) {
 		}
 	})
 }
+
+// TestSweeperRun: Run sweeps at once, and returns when its context ends.
+func TestSweeperRun(t *testing.T) {
+	st := storetest.Open(t, storetest.DSN(t, "sqlite"))
+	s := newSweeping(t, st)
+	s.status(t, "bus-0001")
+	s.now = sweepT0.Add(time.Hour)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- s.sw.Run(ctx) }()
+	giveUp := time.After(20 * time.Second) // a hang guard, not a measurement
+	for s.open(t) != "offline bus-0001" {
+		select {
+		case err := <-done:
+			t.Fatalf("Run returned early: %v", err)
+		case <-giveUp:
+			t.Fatal("Run raised nothing in 20 s")
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run: %v", err)
+	}
+}
