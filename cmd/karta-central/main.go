@@ -4,7 +4,7 @@
 //
 //	karta-central serve [--db PATH|postgres://…] [--listen ADDR] [--secret-file F] [--mqtt-url URL] [--api ADDR] [--token-key F] [--signing-key F]
 //	karta-central device-password --secret-file F --id DEVICE
-//	karta-central mosquitto-conf --dir DIR --port 8883 --ca F --cert F --key F
+//	karta-central mosquitto-conf --dir DIR --db … --port 8883 --ca F --cert F --key F [--acl-only]
 //	karta-central stats [--db PATH|postgres://…]    devices and the taps stored
 //	karta-central import [--db …] [--token-key F] [--partial] FILE...   registry exports into the entitlements
 //	karta-central lists build [--db …] --signing-key F [--expires 720h] [--refresh]
