@@ -293,3 +293,24 @@ func TestReasonAndProductText(t *testing.T) {
 		}
 	}
 }
+
+// TestReportRows: report rows are cells in the page's language, numbers
+// marked, every cell escaped (a school or route is the registry's text).
+func TestReportRows(t *testing.T) {
+	meals := mealRows([]store.MealRow{
+		{Day: "2026-11-20", School: "school-39", Category: "schoolchild", Meal: "lunch", Meals: 12},
+		{Day: "2026-11-21", School: `<b>"A&B's"</b>`, Category: "nobody", Meal: "brunch", Meals: 3}}, "ru")
+	want := "\n" + `<tr class="row"><td>2026-11-20</td><td>school-39</td><td>школьник</td><td>обед</td><td class="num">12</td></tr>` +
+		"\n" + `<tr class="row"><td>2026-11-21</td><td>&lt;b&gt;&#34;A&amp;B&#39;s&#34;&lt;/b&gt;</td><td>nobody</td><td>brunch</td><td class="num">3</td></tr>`
+	if string(meals) != want {
+		t.Errorf("meal rows:\n%s\nwant\n%s", meals, want)
+	}
+	rides := rideRows([]store.RideRow{{Month: "2026-11", Route: "112", Category: "veteran", Rides: 40, Fare: 4500}}, "en")
+	want = "\n" + `<tr class="row"><td>2026-11</td><td>112</td><td>veteran</td><td class="num">40</td><td class="num">45.00</td></tr>`
+	if string(rides) != want {
+		t.Errorf("ride rows:\n%s\nwant\n%s", rides, want)
+	}
+	if rows := mealRows(nil, "en"); rows != "" {
+		t.Errorf("no rows: %q", rows)
+	}
+}

@@ -18,10 +18,7 @@ var tapReasons = []string{"ok", "repeat_tap", "unreadable", "not_mir", "card_exp
 // reasonText is a reason code's text in lang, or the code itself when
 // the catalog has none (a newer agent's, or a hostile device's).
 func reasonText(lang, code string) string {
-	if s, err := translate(lang, "reason."+code); err == nil {
-		return s
-	}
-	return code
+	return tk(lang, "reason.", code)
 }
 
 // productText is a product code's text in lang: "bus:free" and the like

@@ -46,14 +46,7 @@ func funcs(lang string, loc *time.Location) template.FuncMap {
 			f, err := translate(lang, key)
 			return fmt.Sprintf(f, v...), err
 		},
-		// tk translates data a device or the registry names (a role, a
-		// reason, a category): the catalog's word if it has one, else as is.
-		"tk": func(prefix, v string) string {
-			if s, err := translate(lang, prefix+v); err == nil {
-				return s
-			}
-			return v
-		},
+		"tk":        func(prefix, v string) string { return tk(lang, prefix, v) },
 		"reason":    func(code string) string { return reasonText(lang, code) },
 		"product":   func(code string) string { return productText(lang, code) },
 		"reasons":   func() []string { return tapReasons },

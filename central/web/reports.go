@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -66,6 +67,7 @@ func (p period) query() url.Values { return url.Values{"from": {p.From}, "to": {
 type ridesData struct {
 	From, To, CSV    string
 	Rows             []store.RideRow
+	RowsHTML         template.HTML
 	Total, TotalFare int64
 }
 
@@ -84,7 +86,7 @@ func (s *server) rides(w http.ResponseWriter, r *http.Request, c *call) {
 			s.fail(w, c, http.StatusInternalServerError, "error.internal")
 			return
 		}
-		d.Rows = rows
+		d.Rows, d.RowsHTML = rows, rideRows(rows, c.lang)
 		for _, row := range rows {
 			d.Total, d.TotalFare = d.Total+row.Rides, d.TotalFare+row.Fare
 		}
@@ -115,6 +117,7 @@ func (s *server) ridesCSV(w http.ResponseWriter, r *http.Request, c *call) {
 type mealsData struct {
 	From, To, CSV string
 	Rows          []store.MealRow
+	RowsHTML      template.HTML
 	Total         int64
 }
 
@@ -133,7 +136,7 @@ func (s *server) meals(w http.ResponseWriter, r *http.Request, c *call) {
 			s.fail(w, c, http.StatusInternalServerError, "error.internal")
 			return
 		}
-		d.Rows = rows
+		d.Rows, d.RowsHTML = rows, mealRows(rows, c.lang)
 		for _, row := range rows {
 			d.Total += row.Meals
 		}
