@@ -24,7 +24,16 @@ func TestReasonsShown(t *testing.T) {
 		tap(2, t0.Add(-2*time.Minute), "bus", tok, false, "no_entitlement", "bus:full", 4500),
 		tap(3, t0.Add(-time.Minute), "bus", tok, true, "teleport_refused", "bus:discount-50", 2250))
 	u.save("canteen-1", tap(1, t0.Add(-time.Minute), "canteen", tok, true, "ok", "meal:lunch", 0))
+	unread := tap(1, t0, "bus", "", false, "unreadable", "", 0)
+	unread.List, unread.ListVersion = "", 0
+	u.save("bus-2", unread)
 	b := u.loggedIn(store.RoleViewer)
+	if !strings.Contains(b.get("/taps?device=bus-1").body, "<td>bus-fleet v1</td>") {
+		t.Error("the taps page does not name a tap's list and version")
+	}
+	if page := b.get("/taps?device=bus-2").body; !strings.Contains(page, `title="unreadable"`) || strings.Contains(page, " v0<") {
+		t.Error("a tap decided without a list should show no list version (not v0)")
+	}
 	lookup := b.postForm("/taps", "/taps/lookup", url.Values{"pan": {panA}}).location
 	if lookup == "" {
 		t.Fatal("no lookup")
