@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"io"
@@ -22,6 +21,7 @@ import (
 	"karta/central/store/storetest"
 	"karta/central/web"
 	"karta/central/web/password"
+	"karta/internal/syncbuf"
 	"karta/offline"
 	"karta/offline/bundle"
 	"karta/offline/token"
@@ -46,7 +46,7 @@ type ui struct {
 	dsn string
 	key *token.Key
 	sk  *bundle.SigningKey
-	log *syncBuffer
+	log *syncbuf.Buffer
 	mu  sync.Mutex
 	now time.Time
 }
@@ -57,7 +57,7 @@ type uiOption func(*web.Options)
 
 func newUI(t *testing.T, opts ...uiOption) *ui {
 	t.Helper()
-	u := &ui{t: t, dsn: storetest.DSN(t, "sqlite"), log: &syncBuffer{}, now: t0}
+	u := &ui{t: t, dsn: storetest.DSN(t, "sqlite"), log: &syncbuf.Buffer{}, now: t0}
 	u.st = storetest.OpenOptions(t, u.dsn, store.Options{Now: u.clock})
 	var err error
 	if u.key, err = token.Generate("t1", rand.Reader); err != nil {
@@ -210,23 +210,6 @@ func must(t testing.TB, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // tap is a tap of device at, by the card tok.

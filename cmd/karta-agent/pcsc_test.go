@@ -1,38 +1,18 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"karta/internal/syncbuf"
 	"karta/readers/pcsc/pcsctest"
 	"karta/sim"
 	"karta/sim/vpcd"
 )
-
-// lockedBuffer is the agent's stdout (the console hardware), read while
-// the agent writes it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // TestRunPCSC: karta-agent with a PC/SC reader reads virtual cards through
 // the real pcscd (vsmartcard's vpcd reader), decides, journals and signals.
@@ -42,7 +22,7 @@ func TestRunPCSC(t *testing.T) {
 	d.useReader(t, fmt.Sprintf("[[readers]]\nname = \"front\"\ndriver = \"pcsc\"\nreader = %q\nretry = \"100ms\"", pcscd.Reader(0)))
 
 	ctx, cancel := context.WithCancel(context.Background())
-	out := &lockedBuffer{}
+	out := &syncbuf.Buffer{}
 	done := make(chan int)
 	go func() { done <- run(ctx, []string{"run", "--config", d.config}, out, os.Stderr) }()
 	card := vpcd.NewClient(vpcd.Options{Addr: pcscd.Addr(0)})
@@ -63,7 +43,7 @@ func TestRunPCSC(t *testing.T) {
 }
 
 // waitFor waits until the console has signalled n taps (one light each).
-func waitFor(t *testing.T, out *lockedBuffer, n int) {
+func waitFor(t *testing.T, out *syncbuf.Buffer, n int) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for strings.Count(out.String(), "●") < n {

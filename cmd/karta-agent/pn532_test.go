@@ -6,6 +6,7 @@ import (
 	"os"
 	"testing"
 
+	"karta/internal/syncbuf"
 	"karta/sim"
 	simpn532 "karta/sim/pn532"
 )
@@ -35,7 +36,7 @@ func TestRunPN532(t *testing.T) {
 	d.useReader(t, fmt.Sprintf("[[readers]]\nname = \"front\"\ndriver = \"pn532\"\npath = %q\nretry = \"100ms\"", em.Path()))
 
 	ctx, cancel := context.WithCancel(context.Background())
-	out := &lockedBuffer{}
+	out := &syncbuf.Buffer{}
 	done := make(chan int)
 	go func() { done <- run(ctx, []string{"run", "--config", d.config}, out, os.Stderr) }()
 	for i, name := range []string{"mir-debit", "visa-gpo-track2", "mastercard-records"} {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"karta/internal/syncbuf"
 )
 
 var apiAddr = regexp.MustCompile(`API at http://(\S+?)/api/v1/`)
@@ -18,7 +20,7 @@ var apiAddr = regexp.MustCompile(`API at http://(\S+?)/api/v1/`)
 func TestServeAPI(t *testing.T) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
-	out := &lockedBuffer{}
+	out := &syncbuf.Buffer{}
 	done := make(chan int)
 	go func() {
 		done <- run(ctx, []string{"serve", "--db", filepath.Join(dir, "central.db"), "--listen", "127.0.0.1:0",

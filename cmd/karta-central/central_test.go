@@ -9,27 +9,15 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"karta/central/store"
+	"karta/internal/syncbuf"
 	"karta/offline"
 	"karta/offline/offlinetest"
 	tapsync "karta/sync"
 )
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-func (l *lockedBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
 
 var brokerAddr = regexp.MustCompile(`mqtt://(\S+)`)
 
@@ -41,7 +29,7 @@ func TestServe(t *testing.T) {
 	dir := t.TempDir()
 	db, secret := filepath.Join(dir, "var", "central.db"), filepath.Join(dir, "var", "central.secret")
 	ctx, cancel := context.WithCancel(context.Background())
-	out := &lockedBuffer{}
+	out := &syncbuf.Buffer{}
 	done := make(chan int)
 	go func() {
 		done <- run(ctx, []string{"serve", "--db", db, "--listen", "127.0.0.1:0", "--secret-file", secret}, out, io.Discard)
@@ -92,7 +80,7 @@ func TestServe(t *testing.T) {
 	}
 }
 
-func waitAddr(t *testing.T, out *lockedBuffer) string {
+func waitAddr(t *testing.T, out *syncbuf.Buffer) string {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {

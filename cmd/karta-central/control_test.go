@@ -13,6 +13,7 @@ import (
 	"karta/agent"
 	"karta/central/control"
 	"karta/central/store/storetest"
+	"karta/internal/syncbuf"
 	"karta/offline/bundle/bundletest"
 	tapsync "karta/sync"
 )
@@ -92,7 +93,7 @@ func TestServeSteersDevices(t *testing.T) {
 	id := strings.Fields(out)[1]
 
 	ctx, cancel := context.WithCancel(context.Background())
-	serveOut := &lockedBuffer{}
+	serveOut := &syncbuf.Buffer{}
 	done := make(chan int)
 	go func() {
 		done <- run(ctx, []string{"serve", "--db", db, "--listen", "127.0.0.1:0", "--secret-file", secret}, serveOut, io.Discard)

@@ -11,6 +11,7 @@ import (
 
 	"karta/central/store/storetest"
 	"karta/internal/mosquittotest"
+	"karta/internal/syncbuf"
 	"karta/internal/systemtest"
 )
 
@@ -100,7 +101,7 @@ func TestFaultCentralSurvivesBrokerOutage(t *testing.T) {
 	b := mosquittotest.Start(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	log, done := &lockedBuffer{}, make(chan int, 1)
+	log, done := &syncbuf.Buffer{}, make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"serve", "--db", filepath.Join(t.TempDir(), "central.db"), "--mqtt-url", b.URL()}, io.Discard, log)
 	}()

@@ -11,6 +11,7 @@ import (
 
 	"karta/agent"
 	"karta/central/lists"
+	"karta/internal/syncbuf"
 	"karta/offline"
 	"karta/offline/bundle/bundletest"
 	"karta/offline/offlinetest"
@@ -30,7 +31,7 @@ func TestListsReachDevice(t *testing.T) {
 	mustRun(t, "lists", "build", "--db", db, "--signing-key", key)
 
 	ctx, cancel := context.WithCancel(context.Background())
-	out := &lockedBuffer{}
+	out := &syncbuf.Buffer{}
 	done := make(chan int)
 	go func() { // no --signing-key: it publishes what lists build stored
 		done <- run(ctx, []string{"serve", "--db", db, "--listen", "127.0.0.1:0", "--secret-file", secret}, out, io.Discard)

@@ -10,6 +10,7 @@ import (
 
 	"karta/central/lists"
 	"karta/central/store/storetest"
+	"karta/internal/syncbuf"
 	"karta/offline/bundle"
 	"karta/offline/bundle/bundletest"
 	tapsync "karta/sync"
@@ -57,7 +58,7 @@ func TestServePublishesLists(t *testing.T) {
 	db, secret := filepath.Join(dir, "central.db"), filepath.Join(dir, "central.secret")
 	mustRun(t, "import", "--db", db, "--token-key", "testdata/token.key", "testdata/registry.csv")
 	ctx, cancel := context.WithCancel(context.Background())
-	out := &lockedBuffer{}
+	out := &syncbuf.Buffer{}
 	done := make(chan int)
 	go func() {
 		done <- run(ctx, []string{"serve", "--db", db, "--listen", "127.0.0.1:0", "--secret-file", secret,

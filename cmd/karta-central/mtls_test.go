@@ -14,6 +14,7 @@ import (
 	"karta/central/pki"
 	"karta/central/store"
 	"karta/internal/mosquittotest"
+	"karta/internal/syncbuf"
 	tapsync "karta/sync"
 )
 
@@ -43,7 +44,7 @@ func TestServeMosquittoMTLS(t *testing.T) {
 	url := "ssl://" + b.Addr()
 	db := filepath.Join(dir, "central.db")
 	ctx, cancel := context.WithCancel(context.Background())
-	log, done := &lockedBuffer{}, make(chan int, 1)
+	log, done := &syncbuf.Buffer{}, make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"serve", "--db", db, "--mqtt-url", url, "--mqtt-ca", filepath.Join(dir, "ca.pem"),
 			"--mqtt-cert", filepath.Join(dir, "karta-central.pem"), "--mqtt-key", filepath.Join(dir, "karta-central.key")}, io.Discard, log)

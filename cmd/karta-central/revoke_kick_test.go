@@ -15,6 +15,7 @@ import (
 	"karta/central/broker"
 	"karta/central/store"
 	"karta/central/store/storetest"
+	"karta/internal/syncbuf"
 	tapsync "karta/sync"
 )
 
@@ -37,7 +38,7 @@ func TestRevokeKicksAtOnce(t *testing.T) {
 
 	early := make(chan api.Decommissioned, 1)
 	go func() { early <- decommission(t, srv.URL, "bus-0044") }() // while the broker starts
-	out := &lockedBuffer{}
+	out := &syncbuf.Buffer{}
 	_, stop, err := c.embedded(out)
 	must(t, err)
 	defer stop()

@@ -13,6 +13,7 @@ import (
 
 	"karta/central/store"
 	"karta/internal/browsertest"
+	"karta/internal/syncbuf"
 	"karta/offline/token"
 	tapsync "karta/sync"
 )
@@ -25,7 +26,7 @@ type uiCentral struct {
 	t            *testing.T
 	dir, db      string // db is in a directory of its own
 	base         string // the UI's http://ADDR
-	out          *lockedBuffer
+	out          *syncbuf.Buffer
 	tokenKey     *token.Key
 	tokenKeyFile string
 	signingKey   string
@@ -40,7 +41,7 @@ type uiCentral struct {
 func startUI(t *testing.T) *uiCentral {
 	t.Helper()
 	dir := t.TempDir()
-	c := &uiCentral{t: t, dir: dir, db: filepath.Join(dir, "db", "central.db"), out: &lockedBuffer{},
+	c := &uiCentral{t: t, dir: dir, db: filepath.Join(dir, "db", "central.db"), out: &syncbuf.Buffer{},
 		secret: filepath.Join(dir, "db", "central.secret"), signingKey: signingKey(t),
 		now: time.Now().Truncate(time.Minute), passwords: map[string]string{}}
 	if err := os.MkdirAll(filepath.Dir(c.db), 0o700); err != nil {

@@ -7,10 +7,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"karta/internal/syncbuf"
 	"karta/sim/vpcd/vpcdtest"
 )
 
@@ -43,7 +43,7 @@ func TestVPCDInsertsAndRemoves(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	var out syncBuffer
+	var out syncbuf.Buffer
 	done := make(chan int, 1)
 	go func() {
 		done <- run(t.Context(), []string{"vpcd", "--card", "mir-debit", "--addr", srv.Addr(),
@@ -118,22 +118,4 @@ func waitGone(t *testing.T, conn *vpcdtest.Conn) {
 		}
 		time.Sleep(5 * time.Millisecond) // polling, as pcscd does
 	}
-}
-
-// syncBuffer is a bytes.Buffer the command and the test can share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -14,6 +14,8 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"karta/internal/syncbuf"
 )
 
 // Options shape a Browser; the zero value is a desktop window.
@@ -40,7 +42,7 @@ type Browser struct {
 	t      testing.TB
 	opts   Options
 	ctx    context.Context // the tab's; ends at cleanup or after Timeout
-	output *lockedBuffer   // Chromium's stdout and stderr
+	output *syncbuf.Buffer // Chromium's stdout and stderr
 
 	mu       sync.Mutex
 	requests []string   // every URL the tab requested
@@ -68,7 +70,7 @@ func New(t testing.TB, opts ...Options) *Browser {
 		o = opts[0]
 	}
 	o = o.withDefaults()
-	b := &Browser{t: t, opts: o, output: &lockedBuffer{}}
+	b := &Browser{t: t, opts: o, output: &syncbuf.Buffer{}}
 	root, cancelRoot := context.WithTimeout(context.Background(), o.Timeout)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(root, allocatorOptions(execPath(t), t.TempDir(), o, b.output)...)
 	tab, cancelTab := chromedp.NewContext(alloc)
@@ -127,7 +129,7 @@ func speak(tab context.Context, lang string) error {
 // allocatorOptions are chromedp's defaults and the flags Chromium needs on
 // this machine: no sandbox (root in a container), no GPU, no QUIC, nothing
 // that phones home.
-func allocatorOptions(exe, profile string, o Options, out *lockedBuffer) []chromedp.ExecAllocatorOption {
+func allocatorOptions(exe, profile string, o Options, out *syncbuf.Buffer) []chromedp.ExecAllocatorOption {
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(exe),
 		chromedp.Headless,
@@ -226,19 +228,6 @@ func (b *Browser) In(t testing.TB) (restore func()) {
 // Context returns the tab's context, for chromedp actions the helpers do
 // not cover.
 func (b *Browser) Context() context.Context { return b.ctx }
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
 
 // quiet drops Chromium's complaints that this machine has no D-Bus: it
 // needs none, and they would hide what matters.
