@@ -47,17 +47,7 @@ func serve(t *testing.T, st *store.Store, token string) *httptest.Server {
 
 func get(t *testing.T, url, token string) (int, string, http.Header) {
 	t.Helper()
-	req, _ := http.NewRequest("GET", url, nil)
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(b), res.Header
+	return do(t, "GET", url, token, "")
 }
 
 func TestAPI(t *testing.T) {
