@@ -34,10 +34,7 @@ func (s *Store) AddCommand(ctx context.Context, c Command) error {
 	res, err := s.exec(ctx, `INSERT INTO commands (id, device, kind, signed, issued_us, expires_us)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
 		c.ID, c.Device, c.Kind, c.Signed, us(c.Issued), us(c.Expires))
-	var n int64
-	if err == nil {
-		n, err = res.RowsAffected()
-	}
+	n, err := affected(res, err)
 	if err == nil && n == 0 {
 		err = fmt.Errorf("%w: command %s", ErrExists, c.ID)
 	}
@@ -121,10 +118,7 @@ func (s *Store) RecordCommandResult(ctx context.Context, device string, r tapsyn
 	res, err := s.exec(ctx, `UPDATE commands SET result_at_us = ?, result_ok = ?, result_detail = ?
 		WHERE id = ? AND device = ? AND (result_at_us <> ? OR result_ok <> ? OR result_detail <> ?)`,
 		us(r.At), r.OK, r.Detail, r.ID, device, us(r.At), r.OK, r.Detail)
-	var n int64
-	if err == nil {
-		n, err = res.RowsAffected()
-	}
+	n, err := affected(res, err)
 	if err != nil || n > 0 {
 		return wrap(err, "command result %s of %s", r.ID, device)
 	}

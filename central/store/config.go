@@ -20,10 +20,7 @@ func (s *Store) SaveConfig(ctx context.Context, device string, version uint64, s
 		ON CONFLICT (device) DO UPDATE SET version = excluded.version, signed = excluded.signed,
 		updated_us = excluded.updated_us WHERE configs.version < excluded.version`,
 		device, int64(version), signed, us(s.now()))
-	var n int64
-	if err == nil {
-		n, err = res.RowsAffected()
-	}
+	n, err := affected(res, err)
 	if err == nil && n == 0 {
 		err = fmt.Errorf("%w: config of %s version %d", ErrNotNewer, device, version)
 	}

@@ -31,6 +31,15 @@ func wrap(err error, format string, v ...any) error {
 	return fmt.Errorf("store: %s: %w", fmt.Sprintf(format, v...), err)
 }
 
+// affected is how many rows the statement that gave res and err
+// touched, or its error.
+func affected(res sql.Result, err error) (int64, error) {
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
 // mustAffect turns an UPDATE or DELETE that touched no row into
 // ErrNotFound.
 func mustAffect(res sql.Result, format string, v ...any) error {

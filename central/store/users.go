@@ -53,10 +53,7 @@ func (s *Store) AddUser(ctx context.Context, u User) error {
 	}
 	res, err := s.exec(ctx, `INSERT INTO users (name, role, hash, disabled, created_us) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (name) DO NOTHING`, u.Name, u.Role, u.Hash, u.Disabled, us(u.Created))
-	var n int64
-	if err == nil {
-		n, err = res.RowsAffected()
-	}
+	n, err := affected(res, err)
 	if err == nil && n == 0 {
 		err = fmt.Errorf("%w: user %s", ErrExists, u.Name)
 	}
@@ -209,9 +206,6 @@ func (s *Store) DeleteSession(ctx context.Context, idHash string) error {
 // created before createdBefore, and says how many.
 func (s *Store) DeleteStaleSessions(ctx context.Context, seenBefore, createdBefore time.Time) (int64, error) {
 	res, err := s.exec(ctx, `DELETE FROM sessions WHERE seen_us < ? OR created_us < ?`, us(seenBefore), us(createdBefore))
-	var n int64
-	if err == nil {
-		n, err = res.RowsAffected()
-	}
+	n, err := affected(res, err)
 	return n, wrap(err, "delete stale sessions")
 }
