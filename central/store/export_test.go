@@ -116,17 +116,7 @@ func (s *Store) TapsPerHourScan(ctx context.Context, from, to time.Time) ([]Hour
 	q := `SELECT at_us / 3600000000, role, allowed, COUNT(*) FROM taps WHERE at_us >= ` + a.add(us(from)) +
 		` AND at_us < ` + a.add(us(to)) + ` GROUP BY at_us / 3600000000, role, allowed`
 	rows, err := s.db.QueryContext(ctx, q, a.list...)
-	hs, err := collect(rows, err, func(r scanner) (HourCount, error) {
-		var h HourCount
-		var hour int64
-		err := r.Scan(&hour, &h.Role, &h.Allowed, &h.Taps)
-		h.Hour = time.Unix(hour*3600, 0).UTC()
-		return h, err
-	})
-	slices.SortFunc(hs, func(a, b HourCount) int {
-		return cmp.Or(a.Hour.Compare(b.Hour), strings.Compare(a.Role, b.Role), cmp.Compare(b2i(a.Allowed), b2i(b.Allowed)))
-	})
-	return hs, err
+	return hourCounts(rows, err)
 }
 
 // CountRows runs a query and counts the rows it answers: the benchmarks'

@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -118,6 +119,13 @@ func (s *Store) TapsPerHour(ctx context.Context, from, to time.Time) ([]HourCoun
 	last := (us(to) - 1) / hourUS
 	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT hour, role, allowed, taps FROM tap_hours WHERE hour >= ? AND hour <= ?`),
 		us(from)/hourUS, last)
+	hs, err := hourCounts(rows, err)
+	return hs, wrap(err, "taps per hour")
+}
+
+// hourCounts reads rows of (unix hour, role, allowed, taps) in the order
+// TapsPerHour answers: by hour, role, then denied before allowed.
+func hourCounts(rows *sql.Rows, err error) ([]HourCount, error) {
 	hs, err := collect(rows, err, func(r scanner) (HourCount, error) {
 		var h HourCount
 		var hour int64
@@ -128,7 +136,7 @@ func (s *Store) TapsPerHour(ctx context.Context, from, to time.Time) ([]HourCoun
 	slices.SortFunc(hs, func(a, b HourCount) int {
 		return cmp.Or(a.Hour.Compare(b.Hour), strings.Compare(a.Role, b.Role), cmp.Compare(b2i(a.Allowed), b2i(b.Allowed)))
 	})
-	return hs, wrap(err, "taps per hour")
+	return hs, err
 }
 
 func b2i(b bool) int {
